@@ -1,0 +1,42 @@
+using System.Buffers.Binary;
+
+namespace TcpShadow.DataPlane.Packets;
+
+/// <summary>
+/// Views over the Linux "cooked" capture headers that libpcap produces on the <c>any</c> device:
+/// SLL (16 bytes, protocol at offset 14) and SLL2 (20 bytes, protocol at offset 0).
+/// </summary>
+public static class LinuxCookedHeader
+{
+    public const int SllLength = 16;
+    public const int Sll2Length = 20;
+
+    /// <summary>sll_pkttype 4: the packet was sent by this host (PACKET_OUTGOING).</summary>
+    public const ushort PacketOutgoing = 4;
+
+    public static bool TryGetSllPayload(ReadOnlySpan<byte> frame, out ushort protocol, out ushort packetType)
+    {
+        if ((uint)frame.Length < SllLength)
+        {
+            protocol = 0;
+            packetType = 0;
+            return false;
+        }
+        packetType = BinaryPrimitives.ReadUInt16BigEndian(frame);
+        protocol = BinaryPrimitives.ReadUInt16BigEndian(frame[14..]);
+        return true;
+    }
+
+    public static bool TryGetSll2Payload(ReadOnlySpan<byte> frame, out ushort protocol, out ushort packetType)
+    {
+        if ((uint)frame.Length < Sll2Length)
+        {
+            protocol = 0;
+            packetType = 0;
+            return false;
+        }
+        protocol = BinaryPrimitives.ReadUInt16BigEndian(frame);
+        packetType = frame[10];
+        return true;
+    }
+}

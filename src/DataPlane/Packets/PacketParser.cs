@@ -1,0 +1,178 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+
+namespace TcpShadow.DataPlane.Packets;
+
+/// <summary>
+/// Finds the IP and TCP layers of a captured frame. Never throws on malformed input: the result is a
+/// <see cref="DropReason"/> that the caller counts.
+/// </summary>
+public static class PacketParser
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DropReason Parse(LinkType linkType, ReadOnlySpan<byte> frame, out PacketLayout layout)
+    {
+        layout = default;
+        ushort etherType;
+        int ipOffset;
+        switch (linkType)
+        {
+            case LinkType.Ethernet:
+                if (!new EthernetFrame(frame).TryGetPayload(out etherType, out ipOffset))
+                {
+                    return DropReason.TruncatedLinkHeader;
+                }
+                break;
+            case LinkType.LinuxSll:
+                if (!LinuxCookedHeader.TryGetSllPayload(frame, out etherType, out var sllType))
+                {
+                    return DropReason.TruncatedLinkHeader;
+                }
+                layout.Outgoing = sllType == LinuxCookedHeader.PacketOutgoing;
+                ipOffset = LinuxCookedHeader.SllLength;
+                break;
+            case LinkType.LinuxSll2:
+                if (!LinuxCookedHeader.TryGetSll2Payload(frame, out etherType, out var sll2Type))
+                {
+                    return DropReason.TruncatedLinkHeader;
+                }
+                layout.Outgoing = sll2Type == LinuxCookedHeader.PacketOutgoing;
+                ipOffset = LinuxCookedHeader.Sll2Length;
+                break;
+            case LinkType.Raw or LinkType.RawAlt or LinkType.Ipv4 or LinkType.Ipv6:
+                ipOffset = 0;
+                etherType = 0;
+                break;
+            default:
+                return DropReason.UnsupportedLinkType;
+        }
+        return ParseIp(frame, ipOffset, etherType, ref layout);
+    }
+
+    /// <summary>Parses a bare IP packet starting at offset 0.</summary>
+    public static DropReason ParseIp(ReadOnlySpan<byte> packet, out PacketLayout layout)
+    {
+        layout = default;
+        return ParseIp(packet, 0, 0, ref layout);
+    }
+
+    private static DropReason ParseIp(ReadOnlySpan<byte> frame, int ipOffset, ushort etherType, ref PacketLayout layout)
+    {
+        if ((uint)ipOffset >= (uint)frame.Length)
+        {
+            return DropReason.TruncatedIpHeader;
+        }
+        var ip = frame[ipOffset..];
+        var version = ip[0] >> 4;
+        if (etherType != 0 && etherType != EthernetFrame.EtherTypeIpv4 && etherType != EthernetFrame.EtherTypeIpv6)
+        {
+            return DropReason.NotIp;
+        }
+        layout.IpOffset = ipOffset;
+        layout.IpVersion = (byte)version;
+        int ipHeaderLength;
+        int ipLength;
+        if (version == 4)
+        {
+            if ((uint)ip.Length < Ipv4Header.MinLength)
+            {
+                return DropReason.TruncatedIpHeader;
+            }
+            var header = new Ipv4Header(ip);
+            ipHeaderLength = header.HeaderLength;
+            if (ipHeaderLength < Ipv4Header.MinLength || ipHeaderLength > ip.Length)
+            {
+                return DropReason.BadIpHeaderLength;
+            }
+            ipLength = header.TotalLength;
+            if (ipLength < ipHeaderLength)
+            {
+                return DropReason.BadIpTotalLength;
+            }
+            if (header.IsFragment)
+            {
+                return DropReason.IpFragment;
+            }
+            if (header.Protocol != Ipv4Header.ProtocolTcp)
+            {
+                return DropReason.NotTcp;
+            }
+        }
+        else if (version == 6)
+        {
+            if ((uint)ip.Length < Ipv6Header.Length)
+            {
+                return DropReason.TruncatedIpHeader;
+            }
+            var header = new Ipv6Header(ip);
+            ipHeaderLength = Ipv6Header.Length;
+            ipLength = Ipv6Header.Length + header.PayloadLength;
+            if (header.NextHeader != Ipv4Header.ProtocolTcp)
+            {
+                // Extension headers are rare on TCP flows this tool copies; they are counted, not walked.
+                return DropReason.NotTcp;
+            }
+        }
+        else
+        {
+            return DropReason.BadIpVersion;
+        }
+
+        // GRO/TSO super-packets captured before segmentation carry a total length of 0 or less than captured;
+        // trust the smaller of the header's claim and what was captured.
+        if (ipLength > ip.Length || ipLength == 0)
+        {
+            if (ipLength != 0 && ipLength > ip.Length)
+            {
+                // Truncated by the snap length: the headers may still be whole, so continue with what is there.
+            }
+            ipLength = ip.Length;
+        }
+        if ((uint)(ipHeaderLength + TcpHeader.MinLength) > (uint)ipLength)
+        {
+            return DropReason.TruncatedTcpHeader;
+        }
+        var tcp = ip[ipHeaderLength..ipLength];
+        var tcpHeaderLength = (tcp[TcpHeader.DataOffsetOffset] >> 4) * 4;
+        if (tcpHeaderLength < TcpHeader.MinLength)
+        {
+            return DropReason.BadTcpHeaderLength;
+        }
+        if (tcpHeaderLength > tcp.Length)
+        {
+            return DropReason.TruncatedTcpHeader;
+        }
+        layout.IpHeaderLength = ipHeaderLength;
+        layout.IpLength = ipLength;
+        layout.TcpOffset = ipOffset + ipHeaderLength;
+        layout.TcpHeaderLength = tcpHeaderLength;
+        layout.PayloadOffset = layout.TcpOffset + tcpHeaderLength;
+        layout.PayloadLength = ipLength - ipHeaderLength - tcpHeaderLength;
+        return DropReason.None;
+    }
+
+    /// <summary>Reads the flow key of the packet (source as client) from a parsed layout.</summary>
+    public static FlowKey ReadKey(ReadOnlySpan<byte> frame, in PacketLayout layout)
+    {
+        var ip = frame[layout.IpOffset..];
+        var tcp = frame[layout.TcpOffset..];
+        var sport = BinaryPrimitives.ReadUInt16BigEndian(tcp);
+        var dport = BinaryPrimitives.ReadUInt16BigEndian(tcp[2..]);
+        if (layout.IpVersion == 4)
+        {
+            return new FlowKey(
+                FlowAddress.FromV4Bytes(ip[Ipv4Header.SourceOffset..]), sport,
+                FlowAddress.FromV4Bytes(ip[Ipv4Header.DestinationOffset..]), dport);
+        }
+        return new FlowKey(
+            FlowAddress.FromV6Bytes(ip[Ipv6Header.SourceOffset..]), sport,
+            FlowAddress.FromV6Bytes(ip[Ipv6Header.DestinationOffset..]), dport);
+    }
+
+    /// <summary>Reads the flow key with the roles swapped: the packet's destination is the client (a response).</summary>
+    public static FlowKey ReadReverseKey(ReadOnlySpan<byte> frame, in PacketLayout layout)
+    {
+        var k = ReadKey(frame, layout);
+        return new FlowKey(k.Server, k.ServerPort, k.Client, k.ClientPort);
+    }
+}
