@@ -24,5 +24,11 @@ public enum DropReason : byte
     Duplicate,
     SendError,
     Sampled,
+    /// <summary>A packet this host sent (a cooked capture's outgoing mark), e.g. our own copies.</summary>
+    Outgoing,
+    /// <summary>Client data beyond a gap in what was captured.</summary>
+    OutOfOrder,
+    /// <summary>Client data or flags after the session finished.</summary>
+    AfterClose,
     Count,
 }

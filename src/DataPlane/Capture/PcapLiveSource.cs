@@ -1,0 +1,94 @@
+using SharpPcap;
+using SharpPcap.LibPcap;
+using TcpShadow.DataPlane.Packets;
+using TcpShadow.Interop;
+
+namespace TcpShadow.DataPlane.Capture;
+
+/// <summary>
+/// Live capture through libpcap (SharpPcap): immediate mode, non-blocking, a kernel BPF filter, incoming packets only,
+/// drained through raw pointers so no per-packet object is made.
+/// </summary>
+public struct PcapLiveSource : ICaptureSource, IDisposable
+{
+    // struct pcap_pkthdr on LP64: struct timeval (16 bytes) then caplen and len.
+    private const int CapLenOffset = 16;
+
+    private LibPcapLiveDevice _device;
+
+    public LinkType LinkType { get; private set; }
+
+    public int PollFd { get; private set; }
+
+    /// <summary>Opens <paramref name="interfaceName"/> (or <c>any</c>) with <paramref name="filter"/>; throws with a fix on failure.</summary>
+    public static PcapLiveSource Open(string interfaceName, string filter, int kernelBufferBytes, bool promiscuous)
+    {
+        LibPcapLiveDevice? device = null;
+        var names = new List<string>();
+        foreach (var candidate in LibPcapLiveDeviceList.Instance)
+        {
+            names.Add(candidate.Name);
+            if (candidate.Name == interfaceName)
+            {
+                device = candidate;
+            }
+        }
+        if (device is null)
+        {
+            throw new ArgumentException($"-i/--interface: no capture device named '{interfaceName}'. Available: {string.Join(", ", names)}. Pick one of those, or 'any'.");
+        }
+        device.Open(new DeviceConfiguration
+        {
+            Mode = promiscuous ? DeviceModes.Promiscuous : DeviceModes.None,
+            Snaplen = 65535,
+            Immediate = true,
+            ReadTimeout = 1,
+            BufferSize = kernelBufferBytes,
+        });
+        try
+        {
+            device.Filter = filter;
+        }
+        catch (Exception e) when (e is PcapException or ArgumentException)
+        {
+            device.Close();
+            throw new ArgumentException($"-F/--filter: libpcap rejected the filter '{filter}': {e.Message}. Fix the expression (pcap-filter(7) syntax).", e);
+        }
+        // Only what this host receives: our own copies leave through the same devices and must never be captured again.
+        PcapHandleOps.TrySetDirectionIn(device.Handle);
+        device.NonBlockingMode = true;
+        return new PcapLiveSource
+        {
+            _device = device,
+            LinkType = (LinkType)(ushort)device.LinkType,
+            PollFd = PcapHandleOps.GetSelectableFd(device.Handle),
+        };
+    }
+
+    public readonly unsafe int Drain<THandler>(ref THandler handler, int max)
+        where THandler : struct, IFrameHandler
+    {
+        var count = 0;
+        while (count < max)
+        {
+            var header = IntPtr.Zero;
+            var data = IntPtr.Zero;
+            var status = _device.GetNextPacketPointers(ref header, ref data);
+            if (status != 1)
+            {
+                break;
+            }
+            var capLen = *(int*)((byte*)header + CapLenOffset);
+            var seconds = *(long*)header;
+            var micros = *(long*)((byte*)header + 8);
+            handler.OnFrame(new ReadOnlySpan<byte>((void*)data, capLen), (seconds * 1_000_000) + micros);
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>Packets the kernel dropped for lack of buffer space, as libpcap reports them.</summary>
+    public readonly long KernelDrops => _device?.Statistics?.DroppedPackets ?? 0;
+
+    public readonly void Dispose() => _device?.Close();
+}

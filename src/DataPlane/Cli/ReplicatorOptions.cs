@@ -1,0 +1,63 @@
+using System.Net;
+using TcpShadow.DataPlane.Packets;
+using TcpShadow.DataPlane.Sessions;
+
+namespace TcpShadow.DataPlane.Cli;
+
+/// <summary>Everything the <c>tcpshadow</c> command line sets; filled and validated by <see cref="ReplicatorOptionsParser"/>.</summary>
+public sealed class ReplicatorOptions
+{
+    /// <summary>-x: the copy maps. Required.</summary>
+    public List<TargetRoute> Routes { get; } = new();
+
+    /// <summary>-s: intercept nodes. Required.</summary>
+    public List<IPEndPoint> InterceptEndpoints { get; } = new();
+
+    /// <summary>-c: fake client addresses; empty keeps the real client addresses.</summary>
+    public List<FlowAddress> ClientAddresses { get; } = new();
+
+    /// <summary>-i: capture device. Defaults to <c>any</c>.</summary>
+    public string Interface { get; set; } = "any";
+
+    /// <summary>-F: BPF filter; null builds one from -x.</summary>
+    public string? Filter { get; set; }
+
+    /// <summary>-p: intercept port for -s entries without one. Defaults to 36524.</summary>
+    public int InterceptPort { get; set; } = 36524;
+
+    /// <summary>-l: log file; null logs to standard error.</summary>
+    public string? LogFile { get; set; }
+
+    /// <summary>--stats-interval: seconds between stats lines. Defaults to 5; 0 turns them off.</summary>
+    public int StatsIntervalSeconds { get; set; } = 5;
+
+    /// <summary>--capture-buffer: kernel capture buffer in MiB. Defaults to 64.</summary>
+    public int CaptureBufferMiB { get; set; } = 64;
+
+    public EngineOptions Engine { get; } = new();
+
+    public bool ShowHelp { get; set; }
+
+    public bool ShowVersion { get; set; }
+
+    /// <summary>The capture filter: -F as given, or one that matches client→server packets of every -x map and never our own copies.</summary>
+    public string EffectiveFilter()
+    {
+        if (Filter is not null)
+        {
+            return Filter;
+        }
+        var parts = new List<string>();
+        foreach (var route in Routes)
+        {
+            var part = $"dst port {route.OnlinePort}";
+            if (route.OnlineAddress is { } online)
+            {
+                part += $" and dst host {online}";
+            }
+            part += $" and not (dst host {route.TargetAddress} and dst port {route.TargetPort})";
+            parts.Add("(" + part + ")");
+        }
+        return "tcp and (" + string.Join(" or ", parts) + ")";
+    }
+}

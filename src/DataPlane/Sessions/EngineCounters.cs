@@ -1,0 +1,41 @@
+using TcpShadow.DataPlane.Packets;
+
+namespace TcpShadow.DataPlane.Sessions;
+
+/// <summary>
+/// Per-shard counters: plain fields written only by the shard thread and read (possibly torn-free on 64-bit, never
+/// locked) by the stats line and the metrics scrape.
+/// </summary>
+public sealed class EngineCounters
+{
+    public long PacketsCaptured;
+    public long ClientPackets;
+    public long ClientSyns;
+    public long ClientFins;
+    public long ClientRsts;
+    public long ClientPureAcksDropped;
+    public long PacketsSent;
+    public long BytesSent;
+    public long SendErrors;
+    public long Retransmits;
+    public long SynRetransmits;
+    public long Responses;
+    public long ResponsesStale;
+    public long ResponsesNoSession;
+    public long ResponseRingDrops;
+    public long SessionsOpened;
+    public long SessionsEstablished;
+    public long SessionsCompleted;
+    public long SessionsReset;
+    public long SessionsTimedOut;
+    public long SessionsSuperseded;
+    public long TimeWaitResets;
+    public long RequestsCaptured;
+    public long RequestsCopied;
+    public long RequestsReleasedWithoutResponse;
+    public long RequestsLost;
+    public long RegistrationDrops;
+    public long ActiveSessions;
+    public readonly long[] Drops = new long[(int)DropReason.Count];
+    public readonly long[] Lost = new long[(int)LossReason.Count];
+}

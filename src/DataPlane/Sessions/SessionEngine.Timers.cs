@@ -1,0 +1,198 @@
+using TcpShadow.DataPlane.Packets;
+
+namespace TcpShadow.DataPlane.Sessions;
+
+public sealed partial class SessionEngine<TSender>
+{
+    /// <summary>Runs every timer due at or before <paramref name="nowUs"/>, and once a second the timeout sweep.</summary>
+    public void OnTimer(long nowUs)
+    {
+        if (nowUs >= _nextSweepUs)
+        {
+            _nextSweepUs = nowUs + SweepIntervalUs;
+            Sweep(nowUs);
+        }
+        while (_timers.TryPeek(out var entry, out var at) && at <= nowUs)
+        {
+            _timers.Dequeue();
+            var s = entry.Session;
+            if (!entry.IsLive || s.ScheduledAt != at)
+            {
+                continue;
+            }
+            s.ScheduledAt = long.MaxValue;
+            HandleTimer(s, nowUs);
+            if (entry.IsLive)
+            {
+                Schedule(s);
+            }
+        }
+    }
+
+    private void HandleTimer(Session s, long nowUs)
+    {
+        if (s.State == SessionState.Lingering)
+        {
+            if (nowUs >= s.LingerUntil)
+            {
+                Free(s, unregister: true);
+            }
+            return;
+        }
+        if (s.RtoDeadline <= nowUs)
+        {
+            OnRetransmitTimeout(s, nowUs);
+            if (s.State == SessionState.Lingering)
+            {
+                return;
+            }
+        }
+        TrySend(s, nowUs);
+    }
+
+    /// <summary>
+    /// Session and keep-alive timeouts are seconds to minutes long: one pass a second over the table finds them, which keeps
+    /// the timer heap to the short timers (retransmission, request gate, linger).
+    /// </summary>
+    private void Sweep(long nowUs)
+    {
+        foreach (var s in _byOnline.Values)
+        {
+            if (s.State == SessionState.Lingering)
+            {
+                continue;
+            }
+            var pending = s.State == SessionState.SynSent || s.SndUna != s.SndNxt || s.BufferedBytes > 0 || (s.FinCaptured && !s.FinAcked);
+            if (pending && nowUs - s.LastProgressUs >= _sessionTimeoutUs)
+            {
+                Counters.SessionsTimedOut++;
+                Abort(s, s.BufferedBytes > 0 && s.SndUna == s.SndNxt && s.State == SessionState.Established ? LossReason.CaptureGap : LossReason.ResponseTimeout, nowUs);
+                Schedule(s);
+            }
+            else if (nowUs - Math.Max(s.LastClientUs, s.LastProgressUs) >= _keepAliveUs)
+            {
+                Counters.SessionsTimedOut++;
+                Abort(s, LossReason.IdleTimeout, nowUs);
+                Schedule(s);
+            }
+        }
+    }
+
+    private void OnRetransmitTimeout(Session s, long nowUs)
+    {
+        s.Retries++;
+        if (s.Retries > _options.MaxRetransmits)
+        {
+            Abort(s, s.State == SessionState.SynSent ? LossReason.HandshakeFailed : LossReason.RetransmitLimit, nowUs);
+            return;
+        }
+        // RFC 6298 5.5: back off the timer; Karn: no RTT sample from a retransmitted segment.
+        s.RtoUs = Math.Min(s.RtoUs * 2, 60_000_000);
+        s.RttTiming = false;
+        if (s.State == SessionState.SynSent)
+        {
+            Counters.SynRetransmits++;
+            SendSyn(s, nowUs);
+            return;
+        }
+        if (SeqLt(s.SndUna, s.CapturedEnd) && SeqLt(s.SndUna, s.SndNxt))
+        {
+            Counters.Retransmits++;
+            var length = (int)Math.Min(Math.Min(s.CapturedEnd - s.SndUna, s.SndNxt - s.SndUna), (uint)s.SendMss);
+            SendData(s, s.SndUna, length, push: true, nowUs);
+        }
+        else if (s.FinSent && !s.FinAcked)
+        {
+            Counters.Retransmits++;
+            SendControl(s, s.FinSeq, TcpFlags.Fin | TcpFlags.Ack, nowUs);
+        }
+        else if (s.TargetWindow == 0 && SeqLt(s.SndNxt, s.CapturedEnd))
+        {
+            // Zero-window probe: push one byte past the window so the target re-advertises.
+            SendData(s, s.SndNxt, 1, push: true, nowUs);
+            s.SndNxt++;
+        }
+        else
+        {
+            s.RtoDeadline = long.MaxValue;
+            return;
+        }
+        s.RtoDeadline = nowUs + s.RtoUs;
+    }
+
+    /// <summary>Gives a session up: resets the target side, counts its pending requests as lost, lingers.</summary>
+    private void Abort(Session s, LossReason reason, long nowUs)
+    {
+        if (s.State == SessionState.Established)
+        {
+            SendControl(s, s.SndNxt, TcpFlags.Rst | TcpFlags.Ack, nowUs);
+        }
+        Finish(s, reason);
+        EnterLinger(s, nowUs);
+    }
+
+    /// <summary>Settles the request accounting of a session that is ending: copied, or lost with a reason.</summary>
+    private void Finish(Session s, LossReason? reason)
+    {
+        CountCopiedRequests(s);
+        var remaining = s.ReqTail - s.ReqHead - (s.HeadCounted ? 1 : 0);
+        if (remaining > 0)
+        {
+            if (reason is { } why)
+            {
+                Counters.RequestsLost += remaining;
+                Counters.Lost[(int)why] += remaining;
+            }
+        }
+        s.ReqHead = s.ReqTail;
+        s.HeadCounted = false;
+    }
+
+    private void EnterLinger(Session s, long nowUs)
+    {
+        s.State = SessionState.Lingering;
+        s.LingerUntil = nowUs + _lingerUs;
+        s.RtoDeadline = long.MaxValue;
+    }
+
+    private void Free(Session s, bool unregister)
+    {
+        _byOnline.Remove(s.OnlineKey);
+        if (_byTarget.TryGetValue(s.TargetKey, out var owner) && ReferenceEquals(owner, s))
+        {
+            _byTarget.Remove(s.TargetKey);
+            if (unregister && s.Registered && !_registrar.TryUnregister(s.TargetKey))
+            {
+                Counters.RegistrationDrops++;
+            }
+        }
+        Counters.ActiveSessions = _byOnline.Count;
+        s.Generation++;
+        s.ScheduledAt = long.MaxValue;
+        if (s.Buffer.Length > 64 * 1024)
+        {
+            // Keep pooled sessions small: one large upload should not pin its buffer forever.
+            s.Buffer = [];
+        }
+        _free.Push(s);
+    }
+
+    private long NextDeadlineOf(Session s)
+    {
+        if (s.State == SessionState.Lingering)
+        {
+            return s.LingerUntil;
+        }
+        return Math.Min(s.RtoDeadline, GateDeadline(s));
+    }
+
+    private void Schedule(Session s)
+    {
+        var at = NextDeadlineOf(s);
+        if (at < s.ScheduledAt)
+        {
+            s.ScheduledAt = at;
+            _timers.Enqueue(new SessionRef(s, s.Generation), at);
+        }
+    }
+}
