@@ -56,6 +56,7 @@ internal sealed class Session
     public int ReqTail;
     public uint ResponseMark;
     public bool ResponseSinceRelease;
+    public bool ResponsePushed;
     public long LastResponseUs;
     public long WaitStartUs;
 
@@ -105,7 +106,7 @@ internal sealed class Session
         TargetFin = AckPending = false;
         ReqHead = ReqReleased = ReqTail = 0;
         ResponseMark = 0;
-        ResponseSinceRelease = false;
+        ResponseSinceRelease = ResponsePushed = false;
         LastResponseUs = WaitStartUs = 0;
         SynCaptureUs = QuietUs = SrttUs = RttVarUs = 0;
         RtoUs = 1_000_000;

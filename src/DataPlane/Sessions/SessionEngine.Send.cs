@@ -69,6 +69,7 @@ public sealed partial class SessionEngine<TSender>
             }
             s.ReqReleased++;
             s.ResponseSinceRelease = false;
+            s.ResponsePushed = false;
             s.ResponseMark = s.RcvNxt;
         }
     }
@@ -91,7 +92,8 @@ public sealed partial class SessionEngine<TSender>
         }
         if (s.ResponseSinceRelease)
         {
-            return nowUs - s.LastResponseUs >= Quiet(s);
+            // A pushed response needs no quiet period; an unpushed one may still be streaming.
+            return s.ResponsePushed || nowUs - s.LastResponseUs >= Quiet(s);
         }
         if (nowUs - s.WaitStartUs >= _responseWaitUs)
         {

@@ -215,6 +215,8 @@ public sealed partial class SessionEngine<TSender>
             {
                 s.RcvNxt = end;
                 s.ResponseSinceRelease = true;
+                // PSH ends the data of one send() on the target: a whole response, as far as the headers can tell.
+                s.ResponsePushed |= (flags & (TcpFlags.Psh | TcpFlags.Fin)) != 0;
                 s.LastResponseUs = nowUs;
                 s.LastProgressUs = nowUs;
                 if ((flags & TcpFlags.Fin) != 0)

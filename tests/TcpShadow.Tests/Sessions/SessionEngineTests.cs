@@ -65,8 +65,8 @@ public class SessionEngineTests
         h.FromClient(SegmentFactory.Build(OnlineKey(), 1005, 9101, TcpFlags.Ack | TcpFlags.Psh, "req2"));
         Assert.DoesNotContain(h.Sent.Packets, p => new SentSegment(p).Payload == "req2");
 
-        // The target acks req1 and answers with 100 bytes.
-        h.FromTarget(SegmentFactory.Response(TargetKey(), 5001, 1005, TcpFlags.Ack | TcpFlags.Psh, payloadLength: 100));
+        // The target acks req1 and answers with 100 bytes, not yet pushed: more may follow.
+        h.FromTarget(SegmentFactory.Response(TargetKey(), 5001, 1005, TcpFlags.Ack, payloadLength: 100));
         Assert.DoesNotContain(h.Sent.Packets, p => new SentSegment(p).Payload == "req2");
         var ackOfResponse = h.Sent.Last;
         Assert.Equal(5101u, ackOfResponse.Ack);
@@ -77,6 +77,20 @@ public class SessionEngineTests
         Assert.Equal(1005u, req2.Seq);
         Assert.Equal(5101u, req2.Ack);
         Assert.Equal(1, h.Counters.RequestsCopied);
+    }
+
+    [Fact]
+    public void SecondRequest_ResponsePushed_ReleasedAtOnceWithPiggybackedAck()
+    {
+        var h = new EngineHarness();
+        h.Handshake();
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 1001, 9001, TcpFlags.Ack | TcpFlags.Psh, "req1"));
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 1005, 9101, TcpFlags.Ack | TcpFlags.Psh, "req2"));
+        var before = h.Sent.Count;
+        h.FromTarget(SegmentFactory.Response(TargetKey(), 5001, 1005, TcpFlags.Ack | TcpFlags.Psh, payloadLength: 100));
+        Assert.Equal(before + 1, h.Sent.Count);
+        Assert.Equal("req2", h.Sent.Last.Payload);
+        Assert.Equal(5101u, h.Sent.Last.Ack);
     }
 
     [Fact]
