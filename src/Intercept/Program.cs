@@ -1,1 +1,49 @@
-return 0;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using TcpShadow.Intercept.Capture;
+using TcpShadow.Intercept.Service;
+
+if (!InterceptCommandLine.TryParse(args, out var commandLine, out var error))
+{
+    await Console.Error.WriteLineAsync($"tcpshadow-intercept: {error}").ConfigureAwait(false);
+    return 2;
+}
+if (commandLine.ShowHelp)
+{
+    Console.WriteLine(InterceptCommandLine.HelpText);
+    return 0;
+}
+
+using var loggerFactory = LoggerFactory.Create(builder => builder.AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+}));
+
+PcapResponseCapture capture;
+InterceptServer server;
+try
+{
+    capture = PcapResponseCapture.Open(commandLine.Capture, loggerFactory.CreateLogger<PcapResponseCapture>());
+    server = new InterceptServer(commandLine.Server, capture, loggerFactory);
+    server.Start();
+}
+catch (InvalidOperationException ex)
+{
+    await Console.Error.WriteLineAsync($"tcpshadow-intercept: {ex.Message}").ConfigureAwait(false);
+    return 1;
+}
+
+var shutdown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+void OnSignal(PosixSignalContext context)
+{
+    context.Cancel = true;
+    shutdown.TrySetResult();
+}
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+var finished = await Task.WhenAny(shutdown.Task, server.Completion).ConfigureAwait(false);
+var failed = finished == server.Completion && server.Completion.IsFaulted;
+await server.StopAsync().ConfigureAwait(false);
+return failed ? 1 : 0;
