@@ -1,0 +1,3 @@
+namespace TcpShadow.LoadGen;
+
+internal sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,3 @@
+namespace TcpShadow.Tests.EndToEnd;
+
+public sealed class ReplicationTopology() : TopologyFixture("e2e-repl");

@@ -1,0 +1,3 @@
+namespace TcpShadow.Tests.EndToEnd;
+
+public sealed class SanityTopology() : TopologyFixture("e2e-topo");
