@@ -24,12 +24,11 @@ public static class PacketParser
                 }
                 break;
             case LinkType.LinuxSll:
-                if (!LinuxCookedHeader.TryGetSllPayload(frame, out etherType, out var sllType))
+                if (!LinuxCookedHeader.TryGetSllPayload(frame, out etherType, out var sllType, out ipOffset))
                 {
                     return DropReason.TruncatedLinkHeader;
                 }
                 layout.Outgoing = sllType == LinuxCookedHeader.PacketOutgoing;
-                ipOffset = LinuxCookedHeader.SllLength;
                 break;
             case LinkType.LinuxSll2:
                 if (!LinuxCookedHeader.TryGetSll2Payload(frame, out etherType, out var sll2Type))
@@ -68,6 +67,12 @@ public static class PacketParser
         {
             return DropReason.NotIp;
         }
+        // The link layer's EtherType and the version nibble must agree; a mismatch is a corrupt frame,
+        // not an IPv6 packet to read with IPv4 offsets.
+        if (etherType != 0 && version != (etherType == EthernetFrame.EtherTypeIpv4 ? 4 : 6))
+        {
+            return DropReason.BadIpVersion;
+        }
         layout.IpOffset = ipOffset;
         layout.IpVersion = (byte)version;
         int ipHeaderLength;
@@ -80,12 +85,17 @@ public static class PacketParser
             }
             var header = new Ipv4Header(ip);
             ipHeaderLength = header.HeaderLength;
-            if (ipHeaderLength < Ipv4Header.MinLength || ipHeaderLength > ip.Length)
+            if (ipHeaderLength < Ipv4Header.MinLength)
             {
                 return DropReason.BadIpHeaderLength;
             }
+            if (ipHeaderLength > ip.Length)
+            {
+                return DropReason.TruncatedIpHeader;
+            }
             ipLength = header.TotalLength;
-            if (ipLength < ipHeaderLength)
+            // 0 is a TSO/GSO super-packet captured before segmentation (see below), not a bad length.
+            if (ipLength < ipHeaderLength && ipLength != 0)
             {
                 return DropReason.BadIpTotalLength;
             }
@@ -106,7 +116,8 @@ public static class PacketParser
             }
             var header = new Ipv6Header(ip);
             ipHeaderLength = Ipv6Header.Length;
-            ipLength = Ipv6Header.Length + header.PayloadLength;
+            // A payload length of 0 on TCP is a BIG TCP/GSO packet (RFC 2675 style); it means "what was captured".
+            ipLength = header.PayloadLength == 0 ? 0 : Ipv6Header.Length + header.PayloadLength;
             if (header.NextHeader != Ipv4Header.ProtocolTcp)
             {
                 // Extension headers are rare on TCP flows this tool copies; they are counted, not walked.
@@ -118,14 +129,11 @@ public static class PacketParser
             return DropReason.BadIpVersion;
         }
 
-        // GRO/TSO super-packets captured before segmentation carry a total length of 0 or less than captured;
-        // trust the smaller of the header's claim and what was captured.
-        if (ipLength > ip.Length || ipLength == 0)
+        // GRO/TSO super-packets captured before segmentation carry a length of 0; a snap length shorter than
+        // the packet leaves less captured than claimed. Either way trust what was captured: the headers may
+        // still be whole. Ethernet padding (claimed < captured) is cut off by keeping the claim.
+        if (ipLength == 0 || ipLength > ip.Length)
         {
-            if (ipLength != 0 && ipLength > ip.Length)
-            {
-                // Truncated by the snap length: the headers may still be whole, so continue with what is there.
-            }
             ipLength = ip.Length;
         }
         if ((uint)(ipHeaderLength + TcpHeader.MinLength) > (uint)ipLength)
