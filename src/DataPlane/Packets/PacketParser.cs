@@ -9,6 +9,9 @@ namespace TcpShadow.DataPlane.Packets;
 /// </summary>
 public static class PacketParser
 {
+    // The version a bare-IP link type promises: 0 lets the version nibble decide.
+    private const int AnyVersion = 0;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static DropReason Parse(LinkType linkType, ReadOnlySpan<byte> frame, out PacketLayout layout)
     {
@@ -38,24 +41,37 @@ public static class PacketParser
                 layout.Outgoing = sll2Type == LinuxCookedHeader.PacketOutgoing;
                 ipOffset = LinuxCookedHeader.Sll2Length;
                 break;
-            case LinkType.Raw or LinkType.RawAlt or LinkType.Ipv4 or LinkType.Ipv6:
-                ipOffset = 0;
-                etherType = 0;
-                break;
+            case LinkType.Raw or LinkType.RawAlt:
+                return ParseIp(frame, 0, AnyVersion, ref layout);
+            case LinkType.Ipv4:
+                return ParseIp(frame, 0, 4, ref layout);
+            case LinkType.Ipv6:
+                return ParseIp(frame, 0, 6, ref layout);
             default:
                 return DropReason.UnsupportedLinkType;
         }
-        return ParseIp(frame, ipOffset, etherType, ref layout);
+        // EtherType 0 is not "no type": 802.3 length fields and junk land here, and none of them is IP.
+        var expectedVersion = etherType switch
+        {
+            EthernetFrame.EtherTypeIpv4 => 4,
+            EthernetFrame.EtherTypeIpv6 => 6,
+            _ => -1,
+        };
+        if (expectedVersion < 0)
+        {
+            return DropReason.NotIp;
+        }
+        return ParseIp(frame, ipOffset, expectedVersion, ref layout);
     }
 
     /// <summary>Parses a bare IP packet starting at offset 0.</summary>
     public static DropReason ParseIp(ReadOnlySpan<byte> packet, out PacketLayout layout)
     {
         layout = default;
-        return ParseIp(packet, 0, 0, ref layout);
+        return ParseIp(packet, 0, AnyVersion, ref layout);
     }
 
-    private static DropReason ParseIp(ReadOnlySpan<byte> frame, int ipOffset, ushort etherType, ref PacketLayout layout)
+    private static DropReason ParseIp(ReadOnlySpan<byte> frame, int ipOffset, int expectedVersion, ref PacketLayout layout)
     {
         if ((uint)ipOffset >= (uint)frame.Length)
         {
@@ -63,13 +79,9 @@ public static class PacketParser
         }
         var ip = frame[ipOffset..];
         var version = ip[0] >> 4;
-        if (etherType != 0 && etherType != EthernetFrame.EtherTypeIpv4 && etherType != EthernetFrame.EtherTypeIpv6)
-        {
-            return DropReason.NotIp;
-        }
-        // The link layer's EtherType and the version nibble must agree; a mismatch is a corrupt frame,
+        // The link layer's type and the version nibble must agree; a mismatch is a corrupt frame,
         // not an IPv6 packet to read with IPv4 offsets.
-        if (etherType != 0 && version != (etherType == EthernetFrame.EtherTypeIpv4 ? 4 : 6))
+        if (expectedVersion != AnyVersion && version != expectedVersion)
         {
             return DropReason.BadIpVersion;
         }
