@@ -25,9 +25,11 @@ public sealed class PcapFile
 
     public IReadOnlyList<byte[]> Frames { get; }
 
-    public static PcapFile Read(string path)
+    public static PcapFile Read(string path) => Parse(path, File.ReadAllBytes(path));
+
+    /// <summary>Parses a whole pcap file held in memory; <paramref name="path"/> names it in errors.</summary>
+    public static PcapFile Parse(string path, byte[] bytes)
     {
-        var bytes = File.ReadAllBytes(path);
         if (bytes.Length < GlobalHeaderLength)
         {
             throw new InvalidDataException($"{path}: shorter than a pcap global header");
