@@ -5,21 +5,25 @@
 #   scripts/bench-micro.sh                 # every benchmark
 #   scripts/bench-micro.sh '*Checksum*'    # a BenchmarkDotNet --filter
 #   BENCH_FULL=1 scripts/bench-micro.sh    # the default (longer, tighter) job instead of ShortRun
+#   BENCH_CHECK_ONLY=1 scripts/bench-micro.sh  # re-check the last run's reports against the budgets
 #
-# Results land in artifacts/bench-micro/ (results/*-report-full.json, *.csv, *.md).
+# Results land in artifacts/bench-micro/ (or $BENCH_ARTIFACTS): results/*-report-full.json, *.csv, *.md.
+# BENCH_BUDGETS points at another budgets file.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 filter=${1:-*}
-artifacts="$repo/artifacts/bench-micro"
-budgets="$repo/perf/allocation-budgets.json"
+artifacts=${BENCH_ARTIFACTS:-$repo/artifacts/bench-micro}
+budgets=${BENCH_BUDGETS:-$repo/perf/allocation-budgets.json}
 job=(--short)
 [[ ${BENCH_FULL:-0} == 1 ]] && job=()
 
-rm -rf "$artifacts"
-mkdir -p "$artifacts"
-cd "$repo"
-dotnet run -c Release --project perf/TcpShadow.Benchmarks -- "${job[@]}" --filter "$filter" --artifacts "$artifacts"
+if [[ ${BENCH_CHECK_ONLY:-0} != 1 ]]; then
+  rm -rf "$artifacts"
+  mkdir -p "$artifacts"
+  cd "$repo"
+  dotnet run -c Release --project perf/TcpShadow.Benchmarks -- "${job[@]}" --filter "$filter" --artifacts "$artifacts"
+fi
 
 python3 - "$budgets" "$artifacts/results" <<'PY'
 import glob, json, os, sys

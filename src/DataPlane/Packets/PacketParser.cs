@@ -128,7 +128,8 @@ public static class PacketParser
             }
             var header = new Ipv6Header(ip);
             ipHeaderLength = Ipv6Header.Length;
-            // A payload length of 0 on TCP is a BIG TCP/GSO packet (RFC 2675 style); it means "what was captured".
+            // 0 is an IPv6 BIG TCP/GSO packet captured before segmentation (no 16-bit length fits); it means
+            // "what was captured", as for IPv4 below.
             ipLength = header.PayloadLength == 0 ? 0 : Ipv6Header.Length + header.PayloadLength;
             if (header.NextHeader != Ipv4Header.ProtocolTcp)
             {
