@@ -14,16 +14,38 @@ public static class LinuxCookedHeader
     /// <summary>sll_pkttype 4: the packet was sent by this host (PACKET_OUTGOING).</summary>
     public const ushort PacketOutgoing = 4;
 
-    public static bool TryGetSllPayload(ReadOnlySpan<byte> frame, out ushort protocol, out ushort packetType)
+    private const int SllProtocolOffset = 14;
+
+    public static bool TryGetSllPayload(ReadOnlySpan<byte> frame, out ushort protocol, out ushort packetType) =>
+        TryGetSllPayload(frame, out protocol, out packetType, out _);
+
+    /// <summary>
+    /// Reads an SLL header. libpcap re-inserts a stripped 802.1Q/802.1ad tag into SLL (not SLL2) captures
+    /// at offset 14, so a tagged packet has protocol 0x8100 there and its real protocol 4 bytes on; the
+    /// payload then starts at 20, not 16.
+    /// </summary>
+    public static bool TryGetSllPayload(ReadOnlySpan<byte> frame, out ushort protocol, out ushort packetType, out int payloadOffset)
     {
+        // Unsigned compare: one check covers any short frame.
         if ((uint)frame.Length < SllLength)
         {
             protocol = 0;
             packetType = 0;
+            payloadOffset = 0;
             return false;
         }
         packetType = BinaryPrimitives.ReadUInt16BigEndian(frame);
-        protocol = BinaryPrimitives.ReadUInt16BigEndian(frame[14..]);
+        protocol = BinaryPrimitives.ReadUInt16BigEndian(frame[SllProtocolOffset..]);
+        payloadOffset = SllLength;
+        if (protocol is EthernetFrame.EtherTypeVlan or EthernetFrame.EtherTypeQinQ)
+        {
+            if ((uint)frame.Length < SllLength + EthernetFrame.VlanTagLength)
+            {
+                return false;
+            }
+            protocol = BinaryPrimitives.ReadUInt16BigEndian(frame[(SllProtocolOffset + EthernetFrame.VlanTagLength)..]);
+            payloadOffset = SllLength + EthernetFrame.VlanTagLength;
+        }
         return true;
     }
 

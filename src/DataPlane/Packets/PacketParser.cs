@@ -9,6 +9,9 @@ namespace TcpShadow.DataPlane.Packets;
 /// </summary>
 public static class PacketParser
 {
+    // The version a bare-IP link type promises: 0 lets the version nibble decide.
+    private const int AnyVersion = 0;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static DropReason Parse(LinkType linkType, ReadOnlySpan<byte> frame, out PacketLayout layout)
     {
@@ -24,12 +27,11 @@ public static class PacketParser
                 }
                 break;
             case LinkType.LinuxSll:
-                if (!LinuxCookedHeader.TryGetSllPayload(frame, out etherType, out var sllType))
+                if (!LinuxCookedHeader.TryGetSllPayload(frame, out etherType, out var sllType, out ipOffset))
                 {
                     return DropReason.TruncatedLinkHeader;
                 }
                 layout.Outgoing = sllType == LinuxCookedHeader.PacketOutgoing;
-                ipOffset = LinuxCookedHeader.SllLength;
                 break;
             case LinkType.LinuxSll2:
                 if (!LinuxCookedHeader.TryGetSll2Payload(frame, out etherType, out var sll2Type))
@@ -39,24 +41,37 @@ public static class PacketParser
                 layout.Outgoing = sll2Type == LinuxCookedHeader.PacketOutgoing;
                 ipOffset = LinuxCookedHeader.Sll2Length;
                 break;
-            case LinkType.Raw or LinkType.RawAlt or LinkType.Ipv4 or LinkType.Ipv6:
-                ipOffset = 0;
-                etherType = 0;
-                break;
+            case LinkType.Raw or LinkType.RawAlt:
+                return ParseIp(frame, 0, AnyVersion, ref layout);
+            case LinkType.Ipv4:
+                return ParseIp(frame, 0, 4, ref layout);
+            case LinkType.Ipv6:
+                return ParseIp(frame, 0, 6, ref layout);
             default:
                 return DropReason.UnsupportedLinkType;
         }
-        return ParseIp(frame, ipOffset, etherType, ref layout);
+        // EtherType 0 is not "no type": 802.3 length fields and junk land here, and none of them is IP.
+        var expectedVersion = etherType switch
+        {
+            EthernetFrame.EtherTypeIpv4 => 4,
+            EthernetFrame.EtherTypeIpv6 => 6,
+            _ => -1,
+        };
+        if (expectedVersion < 0)
+        {
+            return DropReason.NotIp;
+        }
+        return ParseIp(frame, ipOffset, expectedVersion, ref layout);
     }
 
     /// <summary>Parses a bare IP packet starting at offset 0.</summary>
     public static DropReason ParseIp(ReadOnlySpan<byte> packet, out PacketLayout layout)
     {
         layout = default;
-        return ParseIp(packet, 0, 0, ref layout);
+        return ParseIp(packet, 0, AnyVersion, ref layout);
     }
 
-    private static DropReason ParseIp(ReadOnlySpan<byte> frame, int ipOffset, ushort etherType, ref PacketLayout layout)
+    private static DropReason ParseIp(ReadOnlySpan<byte> frame, int ipOffset, int expectedVersion, ref PacketLayout layout)
     {
         if ((uint)ipOffset >= (uint)frame.Length)
         {
@@ -64,9 +79,11 @@ public static class PacketParser
         }
         var ip = frame[ipOffset..];
         var version = ip[0] >> 4;
-        if (etherType != 0 && etherType != EthernetFrame.EtherTypeIpv4 && etherType != EthernetFrame.EtherTypeIpv6)
+        // The link layer's type and the version nibble must agree; a mismatch is a corrupt frame,
+        // not an IPv6 packet to read with IPv4 offsets.
+        if (expectedVersion != AnyVersion && version != expectedVersion)
         {
-            return DropReason.NotIp;
+            return DropReason.BadIpVersion;
         }
         layout.IpOffset = ipOffset;
         layout.IpVersion = (byte)version;
@@ -80,12 +97,17 @@ public static class PacketParser
             }
             var header = new Ipv4Header(ip);
             ipHeaderLength = header.HeaderLength;
-            if (ipHeaderLength < Ipv4Header.MinLength || ipHeaderLength > ip.Length)
+            if (ipHeaderLength < Ipv4Header.MinLength)
             {
                 return DropReason.BadIpHeaderLength;
             }
+            if (ipHeaderLength > ip.Length)
+            {
+                return DropReason.TruncatedIpHeader;
+            }
             ipLength = header.TotalLength;
-            if (ipLength < ipHeaderLength)
+            // 0 is a TSO/GSO super-packet captured before segmentation (see below), not a bad length.
+            if (ipLength < ipHeaderLength && ipLength != 0)
             {
                 return DropReason.BadIpTotalLength;
             }
@@ -106,7 +128,9 @@ public static class PacketParser
             }
             var header = new Ipv6Header(ip);
             ipHeaderLength = Ipv6Header.Length;
-            ipLength = Ipv6Header.Length + header.PayloadLength;
+            // 0 is an IPv6 BIG TCP/GSO packet captured before segmentation (no 16-bit length fits); it means
+            // "what was captured", as for IPv4 below.
+            ipLength = header.PayloadLength == 0 ? 0 : Ipv6Header.Length + header.PayloadLength;
             if (header.NextHeader != Ipv4Header.ProtocolTcp)
             {
                 // Extension headers are rare on TCP flows this tool copies; they are counted, not walked.
@@ -118,14 +142,11 @@ public static class PacketParser
             return DropReason.BadIpVersion;
         }
 
-        // GRO/TSO super-packets captured before segmentation carry a total length of 0 or less than captured;
-        // trust the smaller of the header's claim and what was captured.
-        if (ipLength > ip.Length || ipLength == 0)
+        // GRO/TSO super-packets captured before segmentation carry a length of 0; a snap length shorter than
+        // the packet leaves less captured than claimed. Either way trust what was captured: the headers may
+        // still be whole. Ethernet padding (claimed < captured) is cut off by keeping the claim.
+        if (ipLength == 0 || ipLength > ip.Length)
         {
-            if (ipLength != 0 && ipLength > ip.Length)
-            {
-                // Truncated by the snap length: the headers may still be whole, so continue with what is there.
-            }
             ipLength = ip.Length;
         }
         if ((uint)(ipHeaderLength + TcpHeader.MinLength) > (uint)ipLength)

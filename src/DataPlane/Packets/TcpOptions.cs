@@ -71,7 +71,8 @@ public static class TcpOptionReader
                     result.TsEcr = BinaryPrimitives.ReadUInt32BigEndian(body[4..]);
                     result.TimestampsOffset = i;
                     break;
-                case TcpOptionKind.Sack when (length - 2) % 8 == 0:
+                // RFC 2018: 2 + 8n bytes with at least one block (at most four fit in 40 bytes of options).
+                case TcpOptionKind.Sack when length >= 10 && (length - 2) % 8 == 0:
                     result.SackBlocks = (length - 2) / 8;
                     result.SackOffset = i;
                     break;
