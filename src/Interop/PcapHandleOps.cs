@@ -44,4 +44,30 @@ public static class PcapHandleOps
             }
         }
     }
+
+    /// <summary>pcap_stats: packets the filter passed and the kernel dropped; false when libpcap cannot say.</summary>
+    public static unsafe bool TryGetStats(SafeHandle pcap, out long received, out long dropped)
+    {
+        var added = false;
+        try
+        {
+            pcap.DangerousAddRef(ref added);
+            Interop.Pcap.PcapStat stats;
+            if (Interop.Pcap.Stats(pcap.DangerousGetHandle(), &stats) != 0)
+            {
+                received = dropped = 0;
+                return false;
+            }
+            received = stats.Received;
+            dropped = stats.Dropped;
+            return true;
+        }
+        finally
+        {
+            if (added)
+            {
+                pcap.DangerousRelease();
+            }
+        }
+    }
 }

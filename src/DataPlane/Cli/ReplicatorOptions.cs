@@ -31,8 +31,8 @@ public sealed class ReplicatorOptions
     /// <summary>--stats-interval: seconds between stats lines. Defaults to 5; 0 turns them off.</summary>
     public int StatsIntervalSeconds { get; set; } = 5;
 
-    /// <summary>--capture-buffer: kernel capture buffer in MiB. Defaults to 64.</summary>
-    public int CaptureBufferMiB { get; set; } = 64;
+    /// <summary>--capture-buffer: kernel capture buffer in MiB. Defaults to 128.</summary>
+    public int CaptureBufferMiB { get; set; } = 128;
 
     public EngineOptions Engine { get; } = new();
 
@@ -58,6 +58,8 @@ public sealed class ReplicatorOptions
             part += $" and not (dst host {route.TargetAddress} and dst port {route.TargetPort})";
             parts.Add("(" + part + ")");
         }
-        return "tcp and (" + string.Join(" or ", parts) + ")";
+        // Pure ACKs are most client packets of a request/response exchange and the engine makes its own, so the kernel
+        // drops them: only SYN/FIN/RST or a payload pass (IPv4; a zero total length is a GRO/TSO super-packet; IPv6 passes).
+        return "tcp and (" + string.Join(" or ", parts) + ") and (ip6 or tcp[13] & 7 != 0 or ip[2:2] = 0 or ip[2:2] > ((ip[0] & 0xf) << 2) + ((tcp[12] & 0xf0) >> 2))";
     }
 }

@@ -171,7 +171,7 @@ public static class ReplicatorOptionsParser
           -M, --mtu BYTES           largest IP packet sent to the target (1500).
           -l, --log FILE            log to FILE instead of standard error.
               --stats-interval S    seconds between stats lines; 0 turns them off (5).
-              --capture-buffer MIB  kernel capture buffer (64).
+              --capture-buffer MIB  kernel capture buffer (128).
           -h, --help                this text.   -v, --version   the version.
 
         Examples:

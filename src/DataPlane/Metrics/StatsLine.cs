@@ -16,7 +16,7 @@ public static class StatsLine
         sb.Append(inv, $"sent={c.PacketsSent} retrans={c.Retransmits} synretrans={c.SynRetransmits} send_err={c.SendErrors} ");
         sb.Append(inv, $"responses={c.Responses} no_session={c.ResponsesNoSession} ");
         sb.Append(inv, $"sessions: active={c.ActiveSessions} opened={c.SessionsOpened} established={c.SessionsEstablished} completed={c.SessionsCompleted} ");
-        sb.Append(inv, $"reset={c.SessionsReset} timed_out={c.SessionsTimedOut} superseded={c.SessionsSuperseded} tw_resets={c.TimeWaitResets} ");
+        sb.Append(inv, $"reset={c.SessionsReset} timed_out={c.SessionsTimedOut} superseded={c.SessionsSuperseded} deferred={c.SessionsDeferred} tw_resets={c.TimeWaitResets} ");
         sb.Append(inv, $"requests: captured={c.RequestsCaptured} copied={c.RequestsCopied} lost={c.RequestsLost}");
         if (c.RequestsLost > 0)
         {

@@ -29,6 +29,7 @@ public sealed class EngineCounters
     public long SessionsReset;
     public long SessionsTimedOut;
     public long SessionsSuperseded;
+    public long SessionsDeferred;
     public long TimeWaitResets;
     public long RequestsCaptured;
     public long RequestsCopied;

@@ -77,6 +77,9 @@ internal sealed class Session
     public long ScheduledAt = long.MaxValue;
 
     public bool Registered;
+    public Session? Successor;
+    public Session? Predecessor;
+    public long DeferredSinceUs;
     public ushort IpId;
 
     public int BufferedBytes => (int)(CapturedEnd - SndUna) > 0 ? (int)(CapturedEnd - SndUna) : 0;
@@ -117,6 +120,8 @@ internal sealed class Session
         LingerUntil = long.MaxValue;
         ScheduledAt = long.MaxValue;
         Registered = false;
+        Successor = Predecessor = null;
+        DeferredSinceUs = 0;
         PoolIndex = -1;
     }
 

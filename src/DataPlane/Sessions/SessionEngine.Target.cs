@@ -171,9 +171,13 @@ public sealed partial class SessionEngine<TSender>
         s.State = SessionState.Established;
         s.LastProgressUs = nowUs;
         Counters.SessionsEstablished++;
-        // The third handshake segment, then whatever captured data may go.
-        SendControl(s, s.SndNxt, TcpFlags.Ack, nowUs);
+        // Captured data that may go completes the handshake itself; otherwise the third segment is a pure ACK.
+        var sent = Counters.PacketsSent + Counters.SendErrors;
         TrySend(s, nowUs);
+        if (Counters.PacketsSent + Counters.SendErrors == sent)
+        {
+            SendControl(s, s.SndNxt, TcpFlags.Ack, nowUs);
+        }
     }
 
     private void OnEstablishedResponse(Session s, TcpHeader tcp, TcpFlags flags, bool hasOptions, in TcpOptions options, int payloadLength, long nowUs)

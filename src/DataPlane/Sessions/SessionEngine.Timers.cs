@@ -62,6 +62,23 @@ public sealed partial class SessionEngine<TSender>
             {
                 continue;
             }
+            if (s.State == SessionState.Deferred)
+            {
+                var head = s.Predecessor;
+                while (head is { State: SessionState.Deferred })
+                {
+                    head = head.Predecessor;
+                }
+                if (head is { State: not SessionState.Lingering } && nowUs - head.LastProgressUs >= MaxStallUs)
+                {
+                    // The connection at the head of this tuple's queue stopped making progress: give it up so the
+                    // client's newer connections are copied.
+                    Counters.SessionsTimedOut++;
+                    Abort(head, LossReason.ResponseTimeout, nowUs);
+                    Schedule(head);
+                }
+                continue;
+            }
             var pending = s.State == SessionState.SynSent || s.SndUna != s.SndNxt || s.BufferedBytes > 0 || (s.FinCaptured && !s.FinAcked);
             if (pending && nowUs - s.LastProgressUs >= _sessionTimeoutUs)
             {
@@ -77,6 +94,9 @@ public sealed partial class SessionEngine<TSender>
             }
         }
     }
+
+    // A connection queued behind a reused tuple gives up its predecessor after this long without target progress.
+    private const long MaxStallUs = 3_000_000;
 
     private void OnRetransmitTimeout(Session s, long nowUs)
     {
@@ -153,11 +173,25 @@ public sealed partial class SessionEngine<TSender>
         s.State = SessionState.Lingering;
         s.LingerUntil = nowUs + _lingerUs;
         s.RtoDeadline = long.MaxValue;
+        if (s.Successor is { } next)
+        {
+            // The client's next connection on this tuple waited for this one; the target tuple is free for it now.
+            s.Successor = null;
+            if (s.Registered && _byTarget.TryGetValue(s.TargetKey, out var owner) && ReferenceEquals(owner, s))
+            {
+                _byTarget.Remove(s.TargetKey);
+            }
+            StartTarget(next, nowUs);
+            TrySend(next, nowUs);
+        }
     }
 
     private void Free(Session s, bool unregister)
     {
-        _byOnline.Remove(s.OnlineKey);
+        if (_byOnline.TryGetValue(s.OnlineKey, out var current) && ReferenceEquals(current, s))
+        {
+            _byOnline.Remove(s.OnlineKey);
+        }
         if (_byTarget.TryGetValue(s.TargetKey, out var owner) && ReferenceEquals(owner, s))
         {
             _byTarget.Remove(s.TargetKey);

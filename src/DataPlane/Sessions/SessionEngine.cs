@@ -169,10 +169,27 @@ public sealed partial class SessionEngine<TSender>
                 Counters.Drops[(int)DropReason.Duplicate]++;
                 return;
             }
-            Retire(existing, nowUs);
+            if (existing.State == SessionState.Lingering || (existing.State != SessionState.Deferred && !IsBusy(existing, nowUs)))
+            {
+                Retire(existing, nowUs);
+            }
+            else
+            {
+                // The copy lags production: the old connection (or one already waiting behind it) still has requests to
+                // replay. The client has moved on, so nothing more arrives for it; the new connection queues behind it
+                // and starts when it finishes, so a reused port never costs a request.
+                _byOnline.Remove(key);
+                Open(key, target, targetPort, tcp, nowUs, captureUs, existing);
+                return;
+            }
         }
-        Open(key, target, targetPort, tcp, nowUs, captureUs);
+        Open(key, target, targetPort, tcp, nowUs, captureUs, predecessor: null);
     }
+
+    /// <summary>Whether a session is still replaying (requests or a FIN in flight) and the target is answering it.</summary>
+    private bool IsBusy(Session s, long nowUs) =>
+        (s.State == SessionState.SynSent || s.ReqTail - s.ReqHead - (s.HeadCounted ? 1 : 0) > 0 || s.BufferedBytes > 0 || (s.FinCaptured && !s.FinAcked))
+        && nowUs - s.LastProgressUs < _sessionTimeoutUs;
 
     /// <summary>A new SYN reuses this 4-tuple: the kernel would accept it after TIME_WAIT, so the old session ends now.</summary>
     private void Retire(Session old, long nowUs)
@@ -185,11 +202,12 @@ public sealed partial class SessionEngine<TSender>
                 SendControl(old, old.SndNxt, TcpFlags.Rst | TcpFlags.Ack, nowUs);
             }
             Finish(old, LossReason.Superseded);
+            old.Successor = null;
         }
         Free(old, unregister: false);
     }
 
-    private void Open(in FlowKey key, in FlowAddress target, ushort targetPort, TcpHeader tcp, long nowUs, long captureUs)
+    private void Open(in FlowKey key, in FlowAddress target, ushort targetPort, TcpHeader tcp, long nowUs, long captureUs, Session? predecessor)
     {
         if (_byOnline.Count >= _options.MaxSessions)
         {
@@ -205,7 +223,8 @@ public sealed partial class SessionEngine<TSender>
             Counters.RequestsLost++;
             return;
         }
-        if (_byTarget.TryGetValue(targetKey, out var clash))
+        var defer = predecessor is not null;
+        if (!defer && _byTarget.TryGetValue(targetKey, out var clash))
         {
             // Two online servers mapped to one target with the same client endpoint: the older copy yields.
             Retire(clash, nowUs);
@@ -231,12 +250,29 @@ public sealed partial class SessionEngine<TSender>
             session.WscaleOk = parsed.HasWindowScale;
         }
         _byOnline[key] = session;
-        _byTarget[targetKey] = session;
         Counters.SessionsOpened++;
         Counters.ActiveSessions = _byOnline.Count;
+        if (defer)
+        {
+            Counters.SessionsDeferred++;
+            session.State = SessionState.Deferred;
+            session.DeferredSinceUs = nowUs;
+            session.Predecessor = predecessor;
+            predecessor!.Successor = session;
+            return;
+        }
+        StartTarget(session, nowUs);
+    }
 
+    /// <summary>Claims the target tuple, registers it with intercept and sends the SYN.</summary>
+    private void StartTarget(Session session, long nowUs)
+    {
+        session.State = SessionState.SynSent;
+        session.Predecessor = null;
+        session.LastProgressUs = nowUs;
+        _byTarget[session.TargetKey] = session;
         // Register before the SYN leaves: intercept parks a SYN-ACK that still beats the registration.
-        if (!_registrar.TryRegister(targetKey))
+        if (!_registrar.TryRegister(session.TargetKey))
         {
             Counters.RegistrationDrops++;
         }

@@ -306,4 +306,44 @@ public class SessionEngineTests
         Assert.Empty(h.Sent.Packets);
         Assert.Equal(1, h.Counters.Drops[(int)DropReason.NotMapped]);
     }
+
+    [Fact]
+    public void NewSyn_WhileOldCopyStillReplaying_WaitsForItThenStarts()
+    {
+        var h = new EngineHarness();
+        h.Handshake(isn: 1000);
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 1001, 9001, TcpFlags.Ack | TcpFlags.Psh, "req1"));
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 1005, 9021, TcpFlags.Ack | TcpFlags.Fin));
+        // The client already reused the port; the copy of its first connection has not been answered yet.
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 900_000, 0, TcpFlags.Syn));
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 900_001, 1, TcpFlags.Ack | TcpFlags.Psh, "req2"));
+        Assert.Equal(1, h.Counters.SessionsDeferred);
+        Assert.DoesNotContain(h.Sent.Packets, p => new SentSegment(p).Seq == 900_000u);
+
+        // The target answers req1 and closes; our FIN goes and is acked: the first copy is done.
+        h.FromTarget(SegmentFactory.Response(TargetKey(), 5001, 1005, TcpFlags.Ack | TcpFlags.Psh | TcpFlags.Fin, payloadLength: 20));
+        h.FromTarget(SegmentFactory.Response(TargetKey(), 5022, 1006, TcpFlags.Ack));
+        Assert.Equal(1, h.Counters.SessionsCompleted);
+        var syn = h.Sent.Last;
+        Assert.Equal(TcpFlags.Syn, syn.Flags);
+        Assert.Equal(900_000u, syn.Seq);
+
+        h.FromTarget(SegmentFactory.Response(TargetKey(), 70_000, 900_001, TcpFlags.Syn | TcpFlags.Ack, options: [2, 4, 0x05, 0xB4]));
+        Assert.Equal("req2", h.Sent.Last.Payload);
+        Assert.Equal(0, h.Counters.RequestsLost);
+        Assert.Equal(0, h.Counters.SessionsSuperseded);
+    }
+
+    [Fact]
+    public void NewSyn_OldCopyFinished_RetiresAtOnce()
+    {
+        var h = new EngineHarness();
+        h.Handshake(isn: 1000);
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 1001, 9001, TcpFlags.Ack | TcpFlags.Psh, "req1"));
+        h.FromTarget(SegmentFactory.Response(TargetKey(), 5001, 1005, TcpFlags.Ack | TcpFlags.Psh, payloadLength: 20));
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 900_000, 0, TcpFlags.Syn));
+        Assert.Equal(0, h.Counters.SessionsDeferred);
+        Assert.Equal(TcpFlags.Syn, h.Sent.Last.Flags);
+        Assert.Equal(0, h.Counters.RequestsLost);
+    }
 }
