@@ -61,11 +61,11 @@ public sealed class AccessLog
     /// Reads until the count stops growing between two reads <paramref name="interval"/> apart
     /// (nginx flushes its log buffer every second), or <paramref name="max"/> has passed.
     /// </summary>
-    public static async Task<AccessLog> ReadSettledAsync(string path, string prefix, TimeSpan interval, TimeSpan max, CancellationToken cancellationToken)
+    public static async Task<AccessLog> ReadSettledAsync(string path, string prefix, TimeSpan interval, TimeSpan max, CancellationToken cancellationToken, int goal = int.MaxValue)
     {
         var deadline = DateTime.UtcNow + max;
         var last = Read(path, prefix);
-        while (DateTime.UtcNow < deadline)
+        while (DateTime.UtcNow < deadline && last.Count < goal)
         {
             await Task.Delay(interval, cancellationToken);
             var next = Read(path, prefix);

@@ -7,10 +7,12 @@ namespace TcpShadow.Tests.EndToEnd;
 public static class ReplicationRun
 {
     /// <summary>How long after the load the target's count may still grow.</summary>
-    public static readonly TimeSpan DrainMax = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DrainMax = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_logFlush = TimeSpan.FromSeconds(1.2);
+    // nginx flushes its access log about once a second; three seconds without growth means the copy has stopped.
+    private static readonly TimeSpan s_drainSettle = TimeSpan.FromSeconds(3);
 
     public static async Task<ReplicationResult> RunAsync(
         TopologyFixture topology,
@@ -57,7 +59,8 @@ public static class ReplicationRun
         // Online first (its log flushes within a second), then let the target catch up.
         var online = await AccessLog.ReadSettledAsync(topology.OnlineAccessLog, prefix, s_logFlush, TimeSpan.FromSeconds(5), cancellationToken);
         await Task.Delay(s_logFlush, cancellationToken);
-        var target = await AccessLog.ReadSettledAsync(topology.TargetAccessLog, prefix, s_logFlush, DrainMax, cancellationToken);
+        // The copy may trail production under a saturating load: wait while it still grows, until it has every request.
+        var target = await AccessLog.ReadSettledAsync(topology.TargetAccessLog, prefix, s_drainSettle, DrainMax, cancellationToken, goal: online.Count);
         online = AccessLog.Read(topology.OnlineAccessLog, prefix);
 
         var replicatorCpu = replicator.CpuTime - cpuReplicator;
