@@ -56,8 +56,8 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   tsh_stop_load
-  tsh_stop tcpshadow 5 INT
-  tsh_stop intercept 5 INT
+  tsh_stop tcpshadow 5 TERM
+  tsh_stop intercept 5 TERM
   tsh_topology_down
   tsh_log "logs in $TSH_RUN_DIR/logs"
   exit "$rc"
@@ -98,8 +98,8 @@ for w in "${wl[@]}"; do
   lost=$(tsh_lost "$on_log" "$tg_log" "$prefix")
   r1=$(ticks tcpshadow) i1=$(ticks intercept)
   rh=$(hwm_mb tcpshadow) ih=$(hwm_mb intercept)
-  tsh_stop tcpshadow 5 INT
-  tsh_stop intercept 5 INT
+  tsh_stop tcpshadow 5 TERM
+  tsh_stop intercept 5 TERM
   awk -v w="$w" -v o="$online" -v t="$target" -v l="$lost" -v rc=$((r1 - r0)) -v ic=$((i1 - i0)) -v hz="$hz" \
       -v rh="$rh" -v ih="$ih" -v ok="$repl_ok" -v base="$baseline" 'BEGIN {
     rs = rc / hz; is = ic / hz

@@ -43,8 +43,8 @@ cleanup() {
   trap - EXIT INT TERM
   tsh_log "cleaning up"
   tsh_stop_load
-  tsh_stop tcpshadow 5 INT
-  tsh_stop intercept 5 INT
+  tsh_stop tcpshadow 5 TERM
+  tsh_stop intercept 5 TERM
   tsh_topology_down
   tsh_log "logs kept in $TSH_RUN_DIR/logs and $TSH_RUN_DIR/nginx-*/"
   exit "$rc"

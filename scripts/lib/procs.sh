@@ -55,7 +55,7 @@ tsh_spawn() {
 }
 
 # tsh_stop NAME [GRACE_S=5] [SIGNAL=TERM]: signal, wait up to GRACE_S, then SIGKILL. The
-# TcpShadow binaries get INT (Ctrl-C), on which they print their final stats.
+# TcpShadow binaries print their final stats on TERM (a background job of a script inherits SIGINT ignored).
 tsh_stop() {
   local name="$1" grace="${2:-5}" sig="${3:-TERM}" pid i
   if pid=$(tsh_pid_of "$name"); then

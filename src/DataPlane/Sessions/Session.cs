@@ -48,6 +48,9 @@ internal sealed class Session
     public uint TargetTsVal;
     public bool TargetFin;
     public bool AckPending;
+    public bool AckListed;
+    public uint LastAckSent;
+    public long AckDeadline = long.MaxValue;
 
     // Requests: absolute indices into a ring of request start sequence numbers.
     public uint[] RequestStarts = new uint[8];
@@ -106,7 +109,9 @@ internal sealed class Session
         SendMss = 536;
         TsOk = false;
         TargetTsVal = 0;
-        TargetFin = AckPending = false;
+        TargetFin = AckPending = AckListed = false;
+        LastAckSent = 0;
+        AckDeadline = long.MaxValue;
         ReqHead = ReqReleased = ReqTail = 0;
         ResponseMark = 0;
         ResponseSinceRelease = ResponsePushed = false;

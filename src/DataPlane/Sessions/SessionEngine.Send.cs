@@ -154,7 +154,7 @@ public sealed partial class SessionEngine<TSender>
             IpId = s.IpId++,
         };
         Emit(s, spec);
-        s.AckPending = false;
+        AckSent(s);
         _ = nowUs;
     }
 
@@ -175,7 +175,7 @@ public sealed partial class SessionEngine<TSender>
         Emit(s, spec);
         if ((flags & TcpFlags.Ack) != 0)
         {
-            s.AckPending = false;
+            AckSent(s);
         }
         _ = nowUs;
     }
@@ -194,12 +194,40 @@ public sealed partial class SessionEngine<TSender>
         Counters.BytesSent += length;
     }
 
+    private static void AckSent(Session s)
+    {
+        s.AckPending = false;
+        s.AckDeadline = long.MaxValue;
+        s.LastAckSent = s.RcvNxt;
+    }
+
+    /// <summary>Acknowledges target data at the end of this batch of responses (unless a data segment carries it first).</summary>
     private void MarkAckPending(Session s)
     {
-        if (!s.AckPending)
+        s.AckPending = true;
+        if (!s.AckListed)
         {
-            s.AckPending = true;
+            s.AckListed = true;
             _ackPending.Add(new SessionRef(s, s.Generation));
+        }
+    }
+
+    /// <summary>
+    /// Delays the ACK of one small response segment, as a Linux client in request/response (pingpong) mode does, so the
+    /// next request carries it: one packet per request instead of two. More than one full segment is acked at once.
+    /// </summary>
+    private void DelayAck(Session s, long nowUs)
+    {
+        // Linux acks at once when more than one full segment is unacknowledged (__tcp_ack_snd_check).
+        if ((int)(s.RcvNxt - s.LastAckSent) > s.SendMss)
+        {
+            MarkAckPending(s);
+            return;
+        }
+        s.AckPending = true;
+        if (s.AckDeadline == long.MaxValue)
+        {
+            s.AckDeadline = nowUs + DelayedAckUs;
         }
     }
 
@@ -213,7 +241,12 @@ public sealed partial class SessionEngine<TSender>
         for (var i = 0; i < pending.Count; i++)
         {
             var entry = pending[i];
-            if (entry.IsLive && entry.Session.AckPending)
+            if (!entry.IsLive)
+            {
+                continue;
+            }
+            entry.Session.AckListed = false;
+            if (entry.Session.AckPending)
             {
                 SendControl(entry.Session, entry.Session.SndNxt, TcpFlags.Ack, nowUs);
             }

@@ -227,8 +227,20 @@ public sealed partial class SessionEngine<TSender>
                 {
                     s.TargetFin = true;
                 }
+                if ((flags & TcpFlags.Fin) == 0)
+                {
+                    DelayAck(s, nowUs);
+                }
+                else
+                {
+                    MarkAckPending(s);
+                }
             }
-            MarkAckPending(s);
+            else
+            {
+                // A segment we already acknowledged came again: our ACK was lost, so repeat it now.
+                MarkAckPending(s);
+            }
         }
         TrySend(s, nowUs);
         if (s.TargetFin && s.FinSent && s.SndUna == s.FinSeq + 1)

@@ -39,6 +39,10 @@ public sealed partial class SessionEngine<TSender>
             }
             return;
         }
+        if (s.AckPending && s.AckDeadline <= nowUs)
+        {
+            SendControl(s, s.SndNxt, TcpFlags.Ack, nowUs);
+        }
         if (s.RtoDeadline <= nowUs)
         {
             OnRetransmitTimeout(s, nowUs);
@@ -94,6 +98,9 @@ public sealed partial class SessionEngine<TSender>
             }
         }
     }
+
+    // Linux's delayed-ACK timeout (TCP_DELACK_MIN, 40 ms): the longest a response segment waits for a request to carry its ACK.
+    private const long DelayedAckUs = 40_000;
 
     // A connection queued behind a reused tuple gives up its predecessor after this long without target progress.
     private const long MaxStallUs = 3_000_000;
@@ -217,7 +224,7 @@ public sealed partial class SessionEngine<TSender>
         {
             return s.LingerUntil;
         }
-        return Math.Min(s.RtoDeadline, GateDeadline(s));
+        return Math.Min(Math.Min(s.RtoDeadline, GateDeadline(s)), s.AckPending ? s.AckDeadline : long.MaxValue);
     }
 
     private void Schedule(Session s)

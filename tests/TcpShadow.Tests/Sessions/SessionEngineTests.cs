@@ -68,8 +68,8 @@ public class SessionEngineTests
         // The target acks req1 and answers with 100 bytes, not yet pushed: more may follow.
         h.FromTarget(SegmentFactory.Response(TargetKey(), 5001, 1005, TcpFlags.Ack, payloadLength: 100));
         Assert.DoesNotContain(h.Sent.Packets, p => new SentSegment(p).Payload == "req2");
-        var ackOfResponse = h.Sent.Last;
-        Assert.Equal(5101u, ackOfResponse.Ack);
+        // Its ACK waits for the request that will carry it.
+        Assert.NotEqual(5101u, h.Sent.Last.Ack);
 
         h.Advance(h.Options.MaxResponseQuiet.Ticks / 10);
         var req2 = h.Sent.Last;
@@ -345,5 +345,48 @@ public class SessionEngineTests
         Assert.Equal(0, h.Counters.SessionsDeferred);
         Assert.Equal(TcpFlags.Syn, h.Sent.Last.Flags);
         Assert.Equal(0, h.Counters.RequestsLost);
+    }
+
+    [Fact]
+    public void ResponseSegment_NoRequestFollows_AckedAfterDelayedAckTimeout()
+    {
+        var h = new EngineHarness();
+        h.Handshake();
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 1001, 9001, TcpFlags.Ack | TcpFlags.Psh, "req1"));
+        h.FromTarget(SegmentFactory.Response(TargetKey(), 5001, 1005, TcpFlags.Ack | TcpFlags.Psh, payloadLength: 100));
+        var before = h.Sent.Count;
+        h.Advance(39_000);
+        Assert.Equal(before, h.Sent.Count);
+        h.Advance(2_000);
+        Assert.Equal(before + 1, h.Sent.Count);
+        Assert.Equal(TcpFlags.Ack, h.Sent.Last.Flags);
+        Assert.Equal(5101u, h.Sent.Last.Ack);
+    }
+
+    [Fact]
+    public void TwoFullResponseSegments_AckedAtOnce()
+    {
+        var h = new EngineHarness();
+        h.Handshake();
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 1001, 9001, TcpFlags.Ack | TcpFlags.Psh, "req1"));
+        h.FromTarget(SegmentFactory.Response(TargetKey(), 5001, 1005, TcpFlags.Ack, payloadLength: 1460));
+        var before = h.Sent.Count;
+        h.FromTarget(SegmentFactory.Response(TargetKey(), 6461, 1005, TcpFlags.Ack, payloadLength: 1460));
+        Assert.Equal(before + 1, h.Sent.Count);
+        Assert.Equal(7921u, h.Sent.Last.Ack);
+    }
+
+    [Fact]
+    public void RetransmittedResponse_AlreadyAcked_AckedAgainAtOnce()
+    {
+        var h = new EngineHarness();
+        h.Handshake();
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 1001, 9001, TcpFlags.Ack | TcpFlags.Psh, "req1"));
+        h.FromTarget(SegmentFactory.Response(TargetKey(), 5001, 1005, TcpFlags.Ack | TcpFlags.Psh, payloadLength: 100));
+        h.Advance(41_000);
+        var before = h.Sent.Count;
+        h.FromTarget(SegmentFactory.Response(TargetKey(), 5001, 1005, TcpFlags.Ack | TcpFlags.Psh, payloadLength: 100));
+        Assert.Equal(before + 1, h.Sent.Count);
+        Assert.Equal(5101u, h.Sent.Last.Ack);
     }
 }
