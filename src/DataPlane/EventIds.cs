@@ -8,6 +8,7 @@ internal static class EventIds
 {
     public const int CaptureOpened = 2000;
     public const int ShardFaulted = 3000;
+    public const int SendErrors = 3001;
     public const int ReplicatorStarting = 7000;
     public const int ReplicatorStopping = 7001;
     public const int StatsLine = 8000;

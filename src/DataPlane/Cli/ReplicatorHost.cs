@@ -92,8 +92,20 @@ public sealed partial class ReplicatorHost
         {
             connected += client.IsConnected ? 1 : 0;
         }
-        LogStats(_logger, StatsLine.Format(engine.Counters, source.KernelDrops, responses.Drops, $"{connected}/{clients.Count}"));
+        var counters = engine.Counters;
+        LogStats(_logger, StatsLine.Format(counters, source.KernelDrops, responses.Drops, $"{connected}/{clients.Count}"));
+        var sendErrors = counters.SendErrors;
+        if (sendErrors != _reportedSendErrors)
+        {
+            LogSendErrors(_logger, sendErrors - _reportedSendErrors, TcpShadow.Interop.Errno.Name(counters.LastSendErrno));
+            _reportedSendErrors = sendErrors;
+        }
     }
+
+    private long _reportedSendErrors;
+
+    [LoggerMessage(EventId = EventIds.SendErrors, Level = LogLevel.Warning, Message = "{Count} packets to the target failed to send (last error {Errno}); they are retransmitted. Check the route to the target and the raw socket's permissions")]
+    private static partial void LogSendErrors(ILogger logger, long count, string errno);
 
     [LoggerMessage(EventId = EventIds.ReplicatorStarting, Level = LogLevel.Information, Message = "tcpshadow starting: copy {Routes} via intercept {Intercepts}, capture on {Interface} with filter '{Filter}'")]
     private static partial void LogStarting(ILogger logger, string routes, string intercepts, string @interface, string filter);

@@ -321,7 +321,8 @@ public sealed partial class InterceptClient : IRegistrar, IDisposable, IAsyncDis
                 lastSendMs = Environment.TickCount64;
                 continue;
             }
-            Volatile.Write(ref _senderIdle, 1);
+            // A full fence (not a release store): the queue check below must not be reordered before it (Dekker with Enqueue).
+            Interlocked.Exchange(ref _senderIdle, 1);
             if (_queue.Count > 0)
             {
                 Volatile.Write(ref _senderIdle, 0);

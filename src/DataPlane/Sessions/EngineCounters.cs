@@ -17,6 +17,8 @@ public sealed class EngineCounters
     public long PacketsSent;
     public long BytesSent;
     public long SendErrors;
+    /// <summary>The errno of the most recent failed send, for the log line that reports send errors.</summary>
+    public int LastSendErrno;
     public long Retransmits;
     public long SynRetransmits;
     public long Responses;

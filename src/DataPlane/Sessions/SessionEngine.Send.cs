@@ -187,6 +187,7 @@ public sealed partial class SessionEngine<TSender>
         if (errno != 0)
         {
             Counters.SendErrors++;
+            Counters.LastSendErrno = errno;
             Counters.Drops[(int)DropReason.SendError]++;
             return;
         }

@@ -32,6 +32,9 @@ public sealed partial class SessionEngine<TSender>
     private readonly long _maxQuietUs;
     private readonly long _responseWaitUs;
     private const long SweepIntervalUs = 1_000_000;
+    // The SYN's first retransmission timeout. RFC 6298 says 1 s for unknown paths; the target sits on the replay box's
+    // network, and a SYN-ACK late at intercept (its registration raced it) is re-sent by the target on a repeated SYN.
+    private const long InitialSynRtoUs = 250_000;
     private TSender _sender;
     private long _nextSweepUs;
 
@@ -277,7 +280,7 @@ public sealed partial class SessionEngine<TSender>
             Counters.RegistrationDrops++;
         }
         session.Registered = true;
-        session.RtoUs = 1_000_000;
+        session.RtoUs = InitialSynRtoUs;
         SendSyn(session, nowUs);
         Schedule(session);
     }
