@@ -32,9 +32,9 @@ public sealed partial class SessionEngine<TSender>
     private readonly long _maxQuietUs;
     private readonly long _responseWaitUs;
     private const long SweepIntervalUs = 1_000_000;
-    // The SYN's first retransmission timeout. RFC 6298 says 1 s for unknown paths; the target sits on the replay box's
-    // network, and a SYN-ACK late at intercept (its registration raced it) is re-sent by the target on a repeated SYN.
-    private const long InitialSynRtoUs = 250_000;
+    // The SYN's first retransmission timeout, RFC 6298's 1 s. 250 ms was tried: on a saturated replay box SYN-ACKs come
+    // later than that, and the extra SYNs (and the target's answering SYN-ACKs) fed a storm that overflowed the rings.
+    private const long InitialSynRtoUs = 1_000_000;
     private TSender _sender;
     private long _nextSweepUs;
 

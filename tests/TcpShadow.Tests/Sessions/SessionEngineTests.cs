@@ -144,12 +144,12 @@ public class SessionEngineTests
         var h = new EngineHarness(new EngineOptions { MaxRetransmits = 2 });
         h.FromClient(SegmentFactory.Build(OnlineKey(), 1000, 0, TcpFlags.Syn));
         h.FromClient(SegmentFactory.Build(OnlineKey(), 1001, 9001, TcpFlags.Ack | TcpFlags.Psh, "req1"));
-        h.Advance(250_001);
+        h.Advance(1_000_001);
         Assert.Equal(2, h.Sent.Count);
         Assert.Equal(TcpFlags.Syn, h.Sent.Last.Flags);
         Assert.Equal(1, h.Counters.SynRetransmits);
-        h.Advance(500_001);
-        h.Advance(1_000_001);
+        h.Advance(2_000_001);
+        h.Advance(4_000_001);
         Assert.Equal(1, h.Counters.RequestsLost);
         Assert.Equal(1, h.Counters.Lost[(int)LossReason.HandshakeFailed]);
     }
@@ -294,7 +294,7 @@ public class SessionEngineTests
         h.Sent.FailNext = 1;
         h.FromClient(SegmentFactory.Build(OnlineKey(), 1000, 0, TcpFlags.Syn));
         Assert.Equal(1, h.Counters.SendErrors);
-        h.Advance(250_001);
+        h.Advance(1_000_001);
         Assert.Equal(TcpFlags.Syn, h.Sent.Last.Flags);
     }
 
