@@ -93,7 +93,7 @@ for w in "${wl[@]}"; do
     open2000) tsh_loadgen_open "$prefix" "$duration" 2000 >"$load_log" 2>&1 ;;
   esac
   online=$(tsh_wait_settled "$on_log" "$prefix" 5)
-  target=$(tsh_wait_settled "$tg_log" "$prefix" 5)
+  target=$(tsh_wait_settled "$tg_log" "$prefix" 30 "$online")
   online=$(tsh_count_ids "$on_log" "$prefix")
   lost=$(tsh_lost "$on_log" "$tg_log" "$prefix")
   r1=$(ticks tcpshadow) i1=$(ticks intercept)

@@ -63,7 +63,7 @@ tsh_wrk "$prefix" "$duration" 32 2
 sleep 2
 on_log=$(tsh_nginx_access_log online) tg_log=$(tsh_nginx_access_log target)
 online=$(tsh_wait_settled "$on_log" "$prefix" 5)
-target=$(tsh_wait_settled "$tg_log" "$prefix" 5)
+target=$(tsh_wait_settled "$tg_log" "$prefix" 30 "$online")
 lost=$(tsh_lost "$on_log" "$tg_log" "$prefix")
 pct=$(awk -v l="$lost" -v o="$online" 'BEGIN { printf "%.3f", o ? 100 * l / o : 0 }')
 

@@ -29,7 +29,7 @@ case "$cmd" in
   count)
     on=$(tsh_nginx_access_log online) tg=$(tsh_nginx_access_log target)
     o=$(tsh_wait_settled "$on" "$prefix" "${3:-5}")
-    t=$(tsh_wait_settled "$tg" "$prefix" "${3:-5}")
+    t=$(tsh_wait_settled "$tg" "$prefix" "${3:-30}" "$o")
     echo "online=$o target=$t lost=$(tsh_lost "$on" "$tg" "$prefix")"
     ;;
   *) usage ;;

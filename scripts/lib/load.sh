@@ -94,14 +94,21 @@ tsh_ids() {
 
 tsh_count_ids() { tsh_ids "$1" "$2" | wc -l; }
 
-# tsh_wait_settled LOG PREFIX MAX_S: wait until the count for PREFIX stops growing
-# (two equal readings 1.2 s apart, i.e. past nginx's 1 s log flush), at most MAX_S seconds.
+# tsh_wait_settled LOG PREFIX MAX_S [GOAL]: wait until the count for PREFIX reaches GOAL, or stops
+# growing (three equal readings 1.2 s apart, i.e. well past nginx's 1 s log flush), at most MAX_S seconds.
+# The target's count may trail the online one for seconds after a saturating load: the copy drains its backlog.
 tsh_wait_settled() {
-  local log="$1" prefix="$2" max="$3" prev=-1 cur deadline
+  local log="$1" prefix="$2" max="$3" goal="${4:-}" prev=-1 cur deadline same=0
   deadline=$(( $(date +%s) + max ))
   while :; do
     cur=$(tsh_count_ids "$log" "$prefix")
-    [[ "$cur" == "$prev" ]] && break
+    [[ -n "$goal" && "$cur" -ge "$goal" ]] && break
+    if [[ "$cur" == "$prev" ]]; then
+      same=$(( same + 1 ))
+      (( same >= 2 )) && break
+    else
+      same=0
+    fi
     (( $(date +%s) >= deadline )) && break
     prev=$cur
     sleep 1.2
