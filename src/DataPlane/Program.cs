@@ -3,6 +3,10 @@ using Microsoft.Extensions.Logging.Console;
 using TcpShadow.DataPlane.Cli;
 using TcpShadow.Interop;
 
+// Socket completions run on the epoll thread, not hopped to the thread pool: the intercept channel's latency is the
+// copy's request rate per connection. Read once by the socket engine, so it must be set before the first socket.
+Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+
 ReplicatorOptions options;
 try
 {

@@ -3,6 +3,10 @@ using Microsoft.Extensions.Logging;
 using TcpShadow.Intercept.Capture;
 using TcpShadow.Intercept.Service;
 
+// Socket completions run on the epoll thread, not hopped to the thread pool: the intercept channel's latency is the
+// copy's request rate per connection. Read once by the socket engine, so it must be set before the first socket.
+Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+
 if (!InterceptCommandLine.TryParse(args, out var commandLine, out var error))
 {
     await Console.Error.WriteLineAsync($"tcpshadow-intercept: {error}").ConfigureAwait(false);

@@ -33,6 +33,7 @@ public static class StatsLine
             }
             sb.Append(')');
         }
+        sb.Append(inv, $" target_rtt_us={(c.RttSamples == 0 ? 0 : c.RttSumUs / c.RttSamples)}");
         sb.Append(inv, $" kernel_drops={kernelDrops} ring_drops={responseRingDrops} channel={channel}");
         var dropFirst = true;
         for (var i = 1; i < (int)DropReason.Count; i++)

@@ -39,6 +39,9 @@ public sealed class EngineCounters
     public long RequestsLost;
     public long RegistrationDrops;
     public long ActiveSessions;
+    /// <summary>Round trips to the target and back through intercept: sum (µs) and count of RTT samples.</summary>
+    public long RttSumUs;
+    public long RttSamples;
     public readonly long[] Drops = new long[(int)DropReason.Count];
     public readonly long[] Lost = new long[(int)LossReason.Count];
 }

@@ -317,6 +317,8 @@ public sealed partial class SessionEngine<TSender>
         {
             rttUs = 1;
         }
+        Counters.RttSumUs += rttUs;
+        Counters.RttSamples++;
         // RFC 6298 2.2 and 2.3, with Linux's 200 ms floor on the result.
         if (s.SrttUs == 0)
         {

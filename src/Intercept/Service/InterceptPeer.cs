@@ -71,7 +71,10 @@ internal sealed partial class InterceptPeer
             return false;
         }
         Queued++;
-        // Wake the sender only when it sleeps; while it drains, it picks the record up on its own.
+        // Wake the sender only when it sleeps; while it drains, it picks the record up on its own. The full fence pairs
+        // with the sender's Interlocked.Exchange (Dekker): a release store then a load may reorder on x86, and a missed
+        // wake-up left responses queued until the next heartbeat (seconds).
+        Interlocked.MemoryBarrier();
         if (Volatile.Read(ref _senderIdle) != 0 && Interlocked.Exchange(ref _senderIdle, 0) != 0)
         {
             _signal.Release();
@@ -85,7 +88,9 @@ internal sealed partial class InterceptPeer
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closed.Token);
         var token = linked.Token;
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: _options.MaxBody * 2L + 65536, resumeWriterThreshold: _options.MaxBody + 32768, useSynchronizationContext: false));
+        // Inline schedulers: with inline socket completions the whole receive, parse and route runs on the socket engine's
+        // thread, without a thread-pool hop per frame.
+        var pipe = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, pauseWriterThreshold: _options.MaxBody * 2L + 65536, resumeWriterThreshold: _options.MaxBody + 32768, useSynchronizationContext: false));
         var pump = SocketReceivePump.RunAsync(_socket, pipe.Writer, token);
         var added = false;
         Task? sender = null;
@@ -303,7 +308,7 @@ internal sealed partial class InterceptPeer
                     lastSendMs = Environment.TickCount64;
                     continue;
                 }
-                Volatile.Write(ref _senderIdle, 1);
+                Interlocked.Exchange(ref _senderIdle, 1);
                 if (!_ring.IsEmpty)
                 {
                     Volatile.Write(ref _senderIdle, 0);
