@@ -80,6 +80,9 @@ internal sealed class Session
     public long ScheduledAt = long.MaxValue;
 
     public bool Registered;
+    public LossReason? EndReason;
+    public bool HaveGapAck;
+    public uint GapAck;
     public Session? Successor;
     public Session? Predecessor;
     public long DeferredSinceUs;
@@ -125,6 +128,9 @@ internal sealed class Session
         LingerUntil = long.MaxValue;
         ScheduledAt = long.MaxValue;
         Registered = false;
+        EndReason = null;
+        HaveGapAck = false;
+        GapAck = 0;
         Successor = Predecessor = null;
         DeferredSinceUs = 0;
         PoolIndex = -1;

@@ -163,16 +163,19 @@ public sealed partial class SessionEngine<TSender>
     {
         CountCopiedRequests(s);
         var remaining = s.ReqTail - s.ReqHead - (s.HeadCounted ? 1 : 0);
-        if (remaining > 0)
+        s.EndReason = reason;
+        if (remaining > 0 && reason is { } why)
         {
-            if (reason is { } why)
-            {
-                Counters.RequestsLost += remaining;
-                Counters.Lost[(int)why] += remaining;
-            }
+            CountLost(why, remaining);
         }
         s.ReqHead = s.ReqTail;
         s.HeadCounted = false;
+    }
+
+    private void CountLost(LossReason reason, int requests)
+    {
+        Counters.RequestsLost += requests;
+        Counters.Lost[(int)reason] += requests;
     }
 
     private void EnterLinger(Session s, long nowUs)

@@ -108,6 +108,13 @@ public sealed partial class SessionEngine<TSender>
         if (session.State == SessionState.Lingering)
         {
             Counters.Drops[(int)DropReason.AfterClose]++;
+            // The copy ended (a reset or a timeout) but the client goes on: each new request it sends is lost, never silently.
+            if (layout.PayloadLength > 0 && session.EndReason is { } ended && (!session.HaveDataAck || tcp.Ack != session.LastDataAck))
+            {
+                session.HaveDataAck = true;
+                session.LastDataAck = tcp.Ack;
+                CountLost(ended, 1);
+            }
             return;
         }
         session.LastClientUs = nowUs;
@@ -325,7 +332,15 @@ public sealed partial class SessionEngine<TSender>
         }
         if (SeqGt(seq, s.CapturedEnd))
         {
+            // A gap: capture missed a segment the online server got, so no client retransmission will fill it. The bytes
+            // after it cannot reach the target on this connection; each request among them is counted lost.
             Counters.Drops[(int)DropReason.OutOfOrder]++;
+            if (!s.HaveGapAck || ack != s.GapAck)
+            {
+                s.HaveGapAck = true;
+                s.GapAck = ack;
+                CountLost(LossReason.CaptureGap, 1);
+            }
             return;
         }
         var skip = (int)(s.CapturedEnd - seq);

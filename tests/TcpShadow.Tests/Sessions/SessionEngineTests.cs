@@ -389,4 +389,31 @@ public class SessionEngineTests
         Assert.Equal(before + 1, h.Sent.Count);
         Assert.Equal(5101u, h.Sent.Last.Ack);
     }
+
+    [Fact]
+    public void CaptureGap_DataBeyondIt_EachRequestCountedLost()
+    {
+        var h = new EngineHarness();
+        h.Handshake();
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 1001, 9001, TcpFlags.Ack | TcpFlags.Psh, "req1"));
+        // req2 (seq 1005) was never captured; req3 and a second segment of it arrive.
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 1009, 9201, TcpFlags.Ack, "req3a"));
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 1014, 9201, TcpFlags.Ack | TcpFlags.Psh, "req3b"));
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 1019, 9301, TcpFlags.Ack | TcpFlags.Psh, "req4"));
+        Assert.Equal(2, h.Counters.Lost[(int)LossReason.CaptureGap]);
+        Assert.Equal(3, h.Counters.Drops[(int)DropReason.OutOfOrder]);
+    }
+
+    [Fact]
+    public void TargetReset_ClientKeepsSending_EachNewRequestCountedLost()
+    {
+        var h = new EngineHarness();
+        h.Handshake();
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 1001, 9001, TcpFlags.Ack | TcpFlags.Psh, "req1"));
+        h.FromTarget(SegmentFactory.Response(TargetKey(), 5001, 0, TcpFlags.Rst));
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 1005, 9101, TcpFlags.Ack | TcpFlags.Psh, "req2"));
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 1009, 9201, TcpFlags.Ack | TcpFlags.Psh, "req3"));
+        Assert.Equal(3, h.Counters.RequestsLost);
+        Assert.Equal(3, h.Counters.Lost[(int)LossReason.TargetReset]);
+    }
 }
