@@ -49,15 +49,15 @@ public static class ReplicatorOptionsParser
                     options.InterceptPort = Port(Value(args, ref i, arg, inline), "-p/--intercept-port");
                     break;
                 case "-c" or "--client-ip":
-                {
-                    var text = Value(args, ref i, arg, inline);
-                    var error = AddressSyntax.TryParsePool(text, options.ClientAddresses);
-                    if (error is not null)
                     {
-                        throw new OptionsException($"-c/--client-ip: '{text}': {error}. Examples: -c 198.18.100.0/24, -c 198.18.100.1-198.18.100.50, -c 198.18.100.x.");
+                        var text = Value(args, ref i, arg, inline);
+                        var error = AddressSyntax.TryParsePool(text, options.ClientAddresses);
+                        if (error is not null)
+                        {
+                            throw new OptionsException($"-c/--client-ip: '{text}': {error}. Examples: -c 198.18.100.0/24, -c 198.18.100.1-198.18.100.50, -c 198.18.100.x.");
+                        }
+                        break;
                     }
-                    break;
-                }
                 case "-i" or "--interface":
                     options.Interface = NonEmpty(Value(args, ref i, arg, inline), "-i/--interface", "a device name such as eth0, or 'any'");
                     break;

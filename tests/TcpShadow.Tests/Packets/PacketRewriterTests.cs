@@ -6,7 +6,7 @@ namespace TcpShadow.Tests.Packets;
 
 public class PacketRewriterTests
 {
-    private static readonly FlowKey Key = new(Addr("198.18.1.2"), 40000, Addr("198.18.1.1"), 80);
+    private static readonly FlowKey s_key = new(Addr("198.18.1.2"), 40000, Addr("198.18.1.1"), 80);
 
     private static FlowAddress Addr(string text)
     {
@@ -16,7 +16,7 @@ public class PacketRewriterTests
 
     private static (byte[] Packet, PacketLayout Layout) Make(byte[]? options = null)
     {
-        var packet = SegmentFactory.Build(Key, 123456, 654321, TcpFlags.Ack | TcpFlags.Psh, "GET / HTTP/1.1\r\n\r\n", options);
+        var packet = SegmentFactory.Build(s_key, 123456, 654321, TcpFlags.Ack | TcpFlags.Psh, "GET / HTTP/1.1\r\n\r\n", options);
         Assert.Equal(DropReason.None, PacketParser.ParseIp(packet, out var layout));
         return (packet, layout);
     }
@@ -53,7 +53,7 @@ public class PacketRewriterTests
         var (packet, layout) = Make();
         PacketRewriter.SetIpv4Destination(packet, layout, Addr("198.18.2.2").V4);
         PacketRewriter.SetDestinationPort(packet, layout, 8080);
-        Assert.Equal(new FlowKey(Key.Client, 40000, Addr("198.18.2.2"), 8080), PacketParser.ReadKey(packet, layout));
+        Assert.Equal(new FlowKey(s_key.Client, 40000, Addr("198.18.2.2"), 8080), PacketParser.ReadKey(packet, layout));
     }
 
     [Theory]
