@@ -7,8 +7,11 @@ namespace TcpShadow.DataPlane;
 internal static class EventIds
 {
     public const int CaptureOpened = 2000;
+    public const int ReplayFinished = 2001;
+    public const int ReplayCorrupt = 2002;
     public const int ShardFaulted = 3000;
     public const int SendErrors = 3001;
+    public const int DumpWritten = 3002;
     public const int ReplicatorStarting = 7000;
     public const int ReplicatorStopping = 7001;
     public const int StatsLine = 8000;

@@ -20,6 +20,8 @@ public struct PcapLiveSource : ICaptureSource, IDisposable
 
     public int PollFd { get; private set; }
 
+    public readonly long NextDueUs => long.MaxValue;
+
     /// <summary>Opens <paramref name="interfaceName"/> (or <c>any</c>) with <paramref name="filter"/>; throws with a fix on failure.</summary>
     public static PcapLiveSource Open(string interfaceName, string filter, int kernelBufferBytes, bool promiscuous)
     {

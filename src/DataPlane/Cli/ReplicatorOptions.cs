@@ -1,4 +1,5 @@
 using System.Net;
+using TcpShadow.DataPlane.Capture;
 using TcpShadow.DataPlane.Packets;
 using TcpShadow.DataPlane.Sessions;
 
@@ -35,6 +36,18 @@ public sealed class ReplicatorOptions
     public int CaptureBufferMiB { get; set; } = 128;
 
     public EngineOptions Engine { get; } = new();
+
+    /// <summary>-i FILE or --input-file: replay this pcap/pcapng file instead of capturing live; null captures live.</summary>
+    public string? InputFile { get; set; }
+
+    /// <summary>-a, -I, -T: pacing of an offline replay.</summary>
+    public PcapReplayOptions Replay { get; } = new();
+
+    /// <summary>--exit-after-replay: seconds to let sessions drain after the file ends, then exit 0. Defaults to 10.</summary>
+    public int ExitAfterReplaySeconds { get; set; } = 10;
+
+    /// <summary>--dump: write what would be sent to this pcap file instead of sending (a dry run); null sends.</summary>
+    public string? DumpFile { get; set; }
 
     public bool ShowHelp { get; set; }
 

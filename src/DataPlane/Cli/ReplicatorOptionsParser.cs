@@ -85,6 +85,25 @@ public static class ReplicatorOptionsParser
                 case "--capture-buffer":
                     options.CaptureBufferMiB = Int(Value(args, ref i, arg, inline), "--capture-buffer", 1, 4096);
                     break;
+                // Offline replay and dry run.
+                case "--input-file":
+                    options.InputFile = NonEmpty(Value(args, ref i, arg, inline), "--input-file", "a pcap or pcapng file path");
+                    break;
+                case "-a" or "--speed":
+                    options.Replay.Speed = Double(Value(args, ref i, arg, inline), "-a/--speed", 0.001, 1_000_000, "e.g. -a 4 replays four times faster");
+                    break;
+                case "-I" or "--idle-gap":
+                    options.Replay.IdleGap = TimeSpan.FromSeconds(Double(Value(args, ref i, arg, inline), "-I/--idle-gap", 0, 86_400, "e.g. -I 1 cuts every pause to one second"));
+                    break;
+                case "-T" or "--loops":
+                    options.Replay.Loops = Int(Value(args, ref i, arg, inline), "-T/--loops", 1, 1_000_000);
+                    break;
+                case "--exit-after-replay":
+                    options.ExitAfterReplaySeconds = Int(Value(args, ref i, arg, inline), "--exit-after-replay", 0, 86_400);
+                    break;
+                case "--dump":
+                    options.DumpFile = NonEmpty(Value(args, ref i, arg, inline), "--dump", "a file path for the pcap of what would be sent");
+                    break;
                 default:
                     throw new OptionsException($"unknown option '{args[i]}'. Run 'tcpshadow --help' for the list of options.");
             }
@@ -97,11 +116,12 @@ public static class ReplicatorOptionsParser
         {
             throw new OptionsException("-x/--transfer is required: say which port to copy and where, e.g. -x 80-198.18.2.2:80.");
         }
-        if (servers is null)
+        ValidateOffline(options, args);
+        if (servers is null && options.DumpFile is null)
         {
             throw new OptionsException("-s/--server is required: give the intercept node(s) that capture the target's responses, e.g. -s 198.18.2.3.");
         }
-        foreach (var entry in servers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var entry in (servers ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!AddressSyntax.TryParseEndpoint(entry, options.InterceptPort, out var address, out var port))
             {
@@ -109,7 +129,7 @@ public static class ReplicatorOptionsParser
             }
             options.InterceptEndpoints.Add(AddressSyntax.ToEndPoint(address, port));
         }
-        if (options.InterceptEndpoints.Count == 0)
+        if (options.InterceptEndpoints.Count == 0 && servers is not null)
         {
             throw new OptionsException("-s/--server: the list is empty. Example: -s 198.18.2.3.");
         }
@@ -121,6 +141,43 @@ public static class ReplicatorOptionsParser
             }
         }
         return options;
+    }
+
+    private static void ValidateOffline(ReplicatorOptions options, IReadOnlyList<string> args)
+    {
+        // -i names a device unless it names an existing file (TCPCopy's offline -i).
+        if (options.InputFile is null && File.Exists(options.Interface))
+        {
+            options.InputFile = options.Interface;
+        }
+        if (options.InputFile is null)
+        {
+            foreach (var flag in (ReadOnlySpan<string>)["-a", "--speed", "-I", "--idle-gap", "-T", "--loops", "--exit-after-replay"])
+            {
+                if (args.Contains(flag) || args.Any(a => a.StartsWith(flag + "=", StringComparison.Ordinal)))
+                {
+                    throw new OptionsException($"{flag} paces an offline replay, but no file is given. Add -i FILE (an existing pcap/pcapng file) or --input-file FILE.");
+                }
+            }
+            return;
+        }
+        if (!File.Exists(options.InputFile))
+        {
+            throw new OptionsException($"--input-file: '{options.InputFile}' does not exist. Give a pcap or pcapng file, e.g. one written by tcpdump -w.");
+        }
+        if (options.Filter is not null)
+        {
+            throw new OptionsException($"-F/--filter: '{options.Filter}' is not applied to an offline replay; the -x maps pick the packets. Drop -F, or filter the file first (tcpdump -r IN -w OUT 'EXPR').");
+        }
+    }
+
+    private static double Double(string value, string flag, double min, double max, string example)
+    {
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || !(n >= min && n <= max))
+        {
+            throw new OptionsException($"{flag}: '{value}' is out of range; use a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)} ({example}).");
+        }
+        return n;
     }
 
     private static string Value(IReadOnlyList<string> args, ref int i, string flag, string? inline)
@@ -172,6 +229,15 @@ public static class ReplicatorOptionsParser
           -l, --log FILE            log to FILE instead of standard error.
               --stats-interval S    seconds between stats lines; 0 turns them off (5).
               --capture-buffer MIB  kernel capture buffer (128).
+        Offline replay and dry run:
+          -i FILE, --input-file FILE  replay a pcap/pcapng file (-i takes a file when the path exists) with
+                                    its original timing; exits --exit-after-replay S (10) after the file ends.
+          -a, --speed FACTOR        replay FACTOR times faster (1).
+          -I, --idle-gap S          cut pauses longer than S seconds to S (no cut).
+          -T, --loops N             replay the file N times (1).
+              --dump FILE           dry run: write what would be sent to FILE (pcap, raw IP) instead of
+                                    sending. Without -s nothing answers, so it shows each session's SYN
+                                    (and its retransmissions) with the tuples and target it would use.
           -h, --help                this text.   -v, --version   the version.
 
         Examples:
@@ -181,6 +247,9 @@ public static class ReplicatorOptionsParser
           tcpshadow -x 198.18.1.1:80-198.18.2.2:80 -s 198.18.2.3 -c 198.18.100.0/24
           # Two services to two targets:
           tcpshadow -x 80-198.18.2.2:8080,6379-198.18.2.5:6379 -s 198.18.2.3
+          # Replay a capture four times faster; dry run into a pcap:
+          tcpshadow -x 80-198.18.2.2:80 -s 198.18.2.3 -i traffic.pcap -a 4
+          tcpshadow -x 80-198.18.2.2:80 -i traffic.pcapng --dump would-send.pcap
 
         On the target: route the client addresses (or the -c pool) to the intercept host, e.g.
           ip route add 198.18.100.0/24 via 198.18.2.3

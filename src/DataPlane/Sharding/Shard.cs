@@ -92,7 +92,8 @@ public sealed class Shard<TSource, TSender>
             _engine.OnTimer(now);
             if (captured == 0 && responses == 0)
             {
-                var wait = _engine.NextDeadline;
+                // An offline source has no fd: it says when its next frame is due.
+                var wait = Math.Min(_engine.NextDeadline, _source.NextDueUs);
                 var timeoutNs = wait == long.MaxValue ? MaxSleepNs : Math.Clamp((wait - now) * 1000, 0, MaxSleepNs);
                 if (timeoutNs > 0 && _responses.BeginSleep())
                 {
