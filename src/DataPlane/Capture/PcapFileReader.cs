@@ -240,42 +240,42 @@ public sealed class PcapFileReader : IDisposable
                     _interfaces.Add(((LinkType)U16(body), ReadTsResol(body[8..])));
                     break;
                 case NgEnhancedPacket:
-                {
-                    if (body.Length < 20)
                     {
-                        return Corrupt("enhanced packet block shorter than 20 bytes");
+                        if (body.Length < 20)
+                        {
+                            return Corrupt("enhanced packet block shorter than 20 bytes");
+                        }
+                        var id = U32(body);
+                        var captured = U32(body[12..]);
+                        if (id >= (uint)_interfaces.Count)
+                        {
+                            return Corrupt($"enhanced packet block names interface {id}, but the section declares {_interfaces.Count}");
+                        }
+                        if (captured > (uint)(body.Length - 20))
+                        {
+                            return Corrupt($"enhanced packet block claims {captured} captured bytes in a {total}-byte block");
+                        }
+                        var (linkType, units) = _interfaces[(int)id];
+                        var ticks = ((ulong)U32(body[4..]) << 32) | U32(body[8..]);
+                        LinkType = linkType;
+                        TimestampUs = _lastTimestampUs = ToMicros(ticks, units);
+                        _frameOffset = 20;
+                        _frameLength = (int)captured;
+                        return PcapReadStatus.Record;
                     }
-                    var id = U32(body);
-                    var captured = U32(body[12..]);
-                    if (id >= (uint)_interfaces.Count)
-                    {
-                        return Corrupt($"enhanced packet block names interface {id}, but the section declares {_interfaces.Count}");
-                    }
-                    if (captured > (uint)(body.Length - 20))
-                    {
-                        return Corrupt($"enhanced packet block claims {captured} captured bytes in a {total}-byte block");
-                    }
-                    var (linkType, units) = _interfaces[(int)id];
-                    var ticks = ((ulong)U32(body[4..]) << 32) | U32(body[8..]);
-                    LinkType = linkType;
-                    TimestampUs = _lastTimestampUs = ToMicros(ticks, units);
-                    _frameOffset = 20;
-                    _frameLength = (int)captured;
-                    return PcapReadStatus.Record;
-                }
                 case NgSimplePacket:
-                {
-                    if (body.Length < 4 || _interfaces.Count == 0)
                     {
-                        return Corrupt(body.Length < 4 ? "simple packet block shorter than 4 bytes" : "simple packet block before any interface description block");
+                        if (body.Length < 4 || _interfaces.Count == 0)
+                        {
+                            return Corrupt(body.Length < 4 ? "simple packet block shorter than 4 bytes" : "simple packet block before any interface description block");
+                        }
+                        // No timestamp: it keeps the previous record's, so it replays without a gap.
+                        LinkType = _interfaces[0].LinkType;
+                        TimestampUs = _lastTimestampUs;
+                        _frameOffset = 4;
+                        _frameLength = (int)Math.Min(U32(body), (uint)(body.Length - 4));
+                        return PcapReadStatus.Record;
                     }
-                    // No timestamp: it keeps the previous record's, so it replays without a gap.
-                    LinkType = _interfaces[0].LinkType;
-                    TimestampUs = _lastTimestampUs;
-                    _frameOffset = 4;
-                    _frameLength = (int)Math.Min(U32(body), (uint)(body.Length - 4));
-                    return PcapReadStatus.Record;
-                }
                 default:
                     break;
             }

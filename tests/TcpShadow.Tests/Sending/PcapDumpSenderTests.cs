@@ -11,19 +11,19 @@ namespace TcpShadow.Tests.Sending;
 
 public class PcapDumpSenderTests
 {
-    private static readonly FlowKey Key = new(Addr("198.18.1.2"), 40000, Addr("198.18.2.2"), 8080);
+    private static readonly FlowKey s_key = new(Addr("198.18.1.2"), 40000, Addr("198.18.2.2"), 8080);
 
     [Fact]
     public void Send_TwoPackets_WritesARawPcapOurReaderReadsBack()
     {
         using var file = TempFile.New();
-        var syn = SegmentFactory.Build(Key, 1000, 0, TcpFlags.Syn);
-        var data = SegmentFactory.Build(Key, 1001, 9001, TcpFlags.Ack | TcpFlags.Psh, "GET / HTTP/1.1\r\n\r\n");
+        var syn = SegmentFactory.Build(s_key, 1000, 0, TcpFlags.Syn);
+        var data = SegmentFactory.Build(s_key, 1001, 9001, TcpFlags.Ack | TcpFlags.Psh, "GET / HTTP/1.1\r\n\r\n");
         var clock = 1_700_000_000_123_456L;
         using (var sender = PcapDumpSender.Create(file.Path, () => clock++))
         {
-            Assert.Equal(0, sender.Send(syn, Key.Server));
-            Assert.Equal(0, sender.Send(data, Key.Server));
+            Assert.Equal(0, sender.Send(syn, s_key.Server));
+            Assert.Equal(0, sender.Send(data, s_key.Server));
             Assert.Equal(2, sender.PacketsWritten);
         }
 
@@ -41,10 +41,10 @@ public class PcapDumpSenderTests
     public void Send_Packet_WritesAPcapThatLibpcapAndPacketDotNetRead()
     {
         using var file = TempFile.New();
-        var data = SegmentFactory.Build(Key, 1001, 9001, TcpFlags.Ack | TcpFlags.Psh, "hello");
+        var data = SegmentFactory.Build(s_key, 1001, 9001, TcpFlags.Ack | TcpFlags.Psh, "hello");
         using (var sender = PcapDumpSender.Create(file.Path))
         {
-            sender.Send(data, Key.Server);
+            sender.Send(data, s_key.Server);
         }
 
         using var device = new CaptureFileReaderDevice(file.Path);
