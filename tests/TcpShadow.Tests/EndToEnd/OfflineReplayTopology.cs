@@ -1,0 +1,3 @@
+namespace TcpShadow.Tests.EndToEnd;
+
+public sealed class OfflineReplayTopology() : TopologyFixture("e2e-off");
