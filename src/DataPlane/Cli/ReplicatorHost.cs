@@ -62,6 +62,7 @@ public sealed partial class ReplicatorHost
             stop.TrySetResult(0);
         });
 
+        using var metricsServer = StartMetrics(engine, source, responses, clients);
         foreach (var client in clients)
         {
             client.Start();
@@ -103,6 +104,16 @@ public sealed partial class ReplicatorHost
     }
 
     private long _reportedSendErrors;
+
+    private Prometheus.IMetricServer? StartMetrics(SessionEngine<RawSocketSender> engine, PcapLiveSource source, ShardResponseSink responses, List<InterceptClient> clients)
+    {
+        if (_options.MetricsListen is not { } listen)
+        {
+            return null;
+        }
+        ReplicatorMetrics.Register(Prometheus.Metrics.DefaultRegistry, [new ShardMetricsSource(0, engine.Counters, () => source.KernelDrops, () => responses.Drops)], clients);
+        return MetricsEndpoint.Start(listen, Prometheus.Metrics.DefaultRegistry);
+    }
 
     [LoggerMessage(EventId = EventIds.SendErrors, Level = LogLevel.Warning, Message = "{Count} packets to the target failed to send (last error {Errno}); they are retransmitted. Check the route to the target and the raw socket's permissions")]
     private static partial void LogSendErrors(ILogger logger, long count, string errno);

@@ -34,6 +34,9 @@ public sealed class ReplicatorOptions
     /// <summary>--capture-buffer: kernel capture buffer in MiB. Defaults to 128.</summary>
     public int CaptureBufferMiB { get; set; } = 128;
 
+    /// <summary>--metrics-listen: where to serve Prometheus metrics (<c>/metrics</c>). Defaults to null: no endpoint.</summary>
+    public IPEndPoint? MetricsListen { get; set; }
+
     public EngineOptions Engine { get; } = new();
 
     public bool ShowHelp { get; set; }

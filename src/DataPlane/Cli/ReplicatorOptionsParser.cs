@@ -1,4 +1,5 @@
 using System.Globalization;
+using TcpShadow.DataPlane.Metrics;
 using TcpShadow.DataPlane.Packets;
 
 namespace TcpShadow.DataPlane.Cli;
@@ -85,6 +86,12 @@ public static class ReplicatorOptionsParser
                 case "--capture-buffer":
                     options.CaptureBufferMiB = Int(Value(args, ref i, arg, inline), "--capture-buffer", 1, 4096);
                     break;
+                case MetricsEndpoint.Flag:
+                {
+                    var error = MetricsEndpoint.TryParse(Value(args, ref i, arg, inline), out var endpoint);
+                    options.MetricsListen = error is null ? endpoint : throw new OptionsException(error);
+                    break;
+                }
                 default:
                     throw new OptionsException($"unknown option '{args[i]}'. Run 'tcpshadow --help' for the list of options.");
             }
@@ -172,6 +179,8 @@ public static class ReplicatorOptionsParser
           -l, --log FILE            log to FILE instead of standard error.
               --stats-interval S    seconds between stats lines; 0 turns them off (5).
               --capture-buffer MIB  kernel capture buffer (128).
+              --metrics-listen ADDR:PORT
+                                    serve Prometheus metrics at http://ADDR:PORT/metrics (off by default).
           -h, --help                this text.   -v, --version   the version.
 
         Examples:

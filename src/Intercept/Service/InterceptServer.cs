@@ -86,7 +86,13 @@ public sealed partial class InterceptServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Captured packets not parsed as a response, for one reason (read at scrape; written by the capture thread).</summary>
+    public long ParseDropsFor(DropReason reason) => _parseDrops[(int)reason];
+
     public long OutgoingIgnored { get; private set; }
+
+    /// <summary>Connections replicators registered, over the service's lifetime.</summary>
+    public long Registrations => _routes.Registered;
 
     public long Routed => _routes.Routed;
 
