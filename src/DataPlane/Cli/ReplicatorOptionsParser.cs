@@ -87,11 +87,10 @@ public static class ReplicatorOptionsParser
                     options.CaptureBufferMiB = Int(Value(args, ref i, arg, inline), "--capture-buffer", 1, 4096);
                     break;
                 case MetricsEndpoint.Flag:
-                {
-                    var error = MetricsEndpoint.TryParse(Value(args, ref i, arg, inline), out var endpoint);
-                    options.MetricsListen = error is null ? endpoint : throw new OptionsException(error);
+                    options.MetricsListen = MetricsEndpoint.TryParse(Value(args, ref i, arg, inline), out var metricsListen) is { } metricsError
+                        ? throw new OptionsException(metricsError)
+                        : metricsListen;
                     break;
-                }
                 default:
                     throw new OptionsException($"unknown option '{args[i]}'. Run 'tcpshadow --help' for the list of options.");
             }

@@ -138,11 +138,9 @@ public sealed class InterceptCommandLine
                 Server.BindAddress = address;
                 return null;
             case MetricsEndpoint.Flag:
-            {
-                var error = MetricsEndpoint.TryParse(value, out var endpoint);
-                MetricsListen = endpoint;
-                return error;
-            }
+                var metricsError = MetricsEndpoint.TryParse(value, out var metricsListen);
+                MetricsListen = metricsListen;
+                return metricsError;
             case "--payload-bytes":
                 if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var payload) || payload > MaxPayloadBytes)
                 {
