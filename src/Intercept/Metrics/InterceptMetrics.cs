@@ -15,10 +15,16 @@ public sealed class InterceptMetrics
     private readonly List<(Counter Metric, Func<long> Read)> _counters = [];
     private readonly List<(Counter.Child Child, Func<long> Read)> _reasonCounters = [];
     private readonly List<(Gauge Metric, Func<long> Read)> _gauges = [];
+    private readonly InterceptServer _server;
+    private readonly Counter _replicatorDrops;
+    private readonly Dictionary<string, long> _peerDrops = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _exportedPeers = new(StringComparer.Ordinal);
+    private readonly Lock _updateLock = new();
 
     private InterceptMetrics(CollectorRegistry registry, InterceptServer server, Func<long> kernelDrops)
     {
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        _server = server;
         void Counter(string name, string help, Func<long> read) => _counters.Add((factory.CreateCounter(Prefix + name, help), read));
         void Gauge(string name, string help, Func<long> read) => _gauges.Add((factory.CreateGauge(Prefix + name, help), read));
 
@@ -37,6 +43,9 @@ public sealed class InterceptMetrics
         Counter("kernel_capture_drops_total", "Packets the kernel dropped before capture (capture ring full).", kernelDrops);
         Gauge("replicators_connected", "Replicator channels currently connected.", () => server.Peers);
         Gauge("routes", "Connections currently registered.", () => server.Routes);
+
+        _replicatorDrops = factory.CreateCounter(Prefix + "replicator_queue_drops_total",
+            "Responses dropped because this connected replicator's send queue was full; the series goes when the replicator disconnects.", ["replicator"]);
 
         var drops = factory.CreateCounter(Prefix + "packet_drops_total", "Captured packets not parsed as a response, by reason.", ["reason"]);
         for (var i = 1; i < (int)DropReason.Count; i++)
@@ -60,6 +69,15 @@ public sealed class InterceptMetrics
     /// <summary>Copies the current counter values into the series (the before-collect callback).</summary>
     public void Update()
     {
+        // Scrapes may overlap; the per-replicator bookkeeping below is not thread-safe on its own.
+        lock (_updateLock)
+        {
+            UpdateCore();
+        }
+    }
+
+    private void UpdateCore()
+    {
         foreach (var (metric, read) in _counters)
         {
             metric.IncTo(read());
@@ -72,5 +90,23 @@ public sealed class InterceptMetrics
         {
             metric.Set(read());
         }
+
+        _peerDrops.Clear();
+        _server.CollectPeerDrops(_peerDrops);
+        foreach (var (peer, dropped) in _peerDrops)
+        {
+            _replicatorDrops.WithLabels(peer).IncTo(dropped);
+            _exportedPeers.Add(peer);
+        }
+        // A replicator that disconnected takes its series with it (its drops stay in peer_queue_drops_total).
+        _exportedPeers.RemoveWhere(peer =>
+        {
+            if (_peerDrops.ContainsKey(peer))
+            {
+                return false;
+            }
+            _replicatorDrops.WithLabels(peer).Remove();
+            return true;
+        });
     }
 }

@@ -126,6 +126,16 @@ public sealed partial class InterceptServer : IAsyncDisposable
 
     public int Peers => _connections.Count;
 
+    /// <summary>Fills <paramref name="into"/> with each connected replicator's queue drops, keyed by its remote endpoint (for the metrics scrape).</summary>
+    public void CollectPeerDrops(Dictionary<string, long> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        foreach (var peer in _connections.Values)
+        {
+            into[peer.RemoteEndPoint] = peer.Dropped;
+        }
+    }
+
     public long MalformedFrames => Interlocked.Read(ref _malformed);
 
     public long HandshakeFailures => Interlocked.Read(ref _handshakeFailures);

@@ -57,6 +57,13 @@ public class InterceptMetricsTests
         Assert.Equal(0, MetricsText.Value(text, "tcpshadow_intercept_malformed_frames_total"));
         Assert.Equal(4, MetricsText.Value(text, "tcpshadow_intercept_kernel_capture_drops_total"));
         Assert.Equal(0, MetricsText.Value(text, "tcpshadow_intercept_packet_drops_total{reason=\"NotTcp\"}"));
+        Assert.Single(text.Split('\n'), l => l.StartsWith("tcpshadow_intercept_replicator_queue_drops_total{replicator=\"127.0.0.1:", StringComparison.Ordinal) && l.EndsWith(" 0", StringComparison.Ordinal));
+
+        await client.DisposeAsync();
+        await TestPackets.WaitUntil(() => server.Peers == 0, "the replicator to disconnect");
+        text = await MetricsText.ScrapeAsync(registry);
+        Assert.DoesNotContain("tcpshadow_intercept_replicator_queue_drops_total{", text, StringComparison.Ordinal);
+        Assert.Equal(0, MetricsText.Value(text, "tcpshadow_intercept_replicators_connected"));
     }
 
     [Fact]
