@@ -4,7 +4,8 @@
 # cannot be found without it.
 set -euo pipefail
 
-pkgs=(nginx-light wrk hey tcpdump nftables iproute2 libpcap0.8 libpcap-dev procps ethtool)
+# prometheus: only for promtool, which checks and unit-tests deploy/prometheus/*.yml; the service is not started.
+pkgs=(nginx-light wrk hey tcpdump nftables iproute2 libpcap0.8 libpcap-dev procps ethtool prometheus)
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "deps.sh: not root, not installing packages (${pkgs[*]})" >&2

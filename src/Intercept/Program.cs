@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using TcpShadow.DataPlane.Metrics;
 using TcpShadow.Intercept.Capture;
+using TcpShadow.Intercept.Metrics;
 using TcpShadow.Intercept.Service;
 
 // Socket completions run on the epoll thread, not hopped to the thread pool: the intercept channel's latency is the
@@ -38,6 +40,13 @@ catch (InvalidOperationException ex)
     return 1;
 }
 
+using var metricsServer = StartMetrics(commandLine, server, capture);
+if (metricsServer is null && commandLine.MetricsListen is not null)
+{
+    await server.StopAsync().ConfigureAwait(false);
+    return 2;
+}
+
 var shutdown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 void OnSignal(PosixSignalContext context)
 {
@@ -51,3 +60,21 @@ var finished = await Task.WhenAny(shutdown.Task, server.Completion).ConfigureAwa
 var failed = finished == server.Completion && server.Completion.IsFaulted;
 await server.StopAsync().ConfigureAwait(false);
 return failed ? 1 : 0;
+
+static Prometheus.IMetricServer? StartMetrics(InterceptCommandLine commandLine, InterceptServer server, PcapResponseCapture capture)
+{
+    if (commandLine.MetricsListen is not { } listen)
+    {
+        return null;
+    }
+    InterceptMetrics.Register(Prometheus.Metrics.DefaultRegistry, server, () => capture.KernelDrops);
+    try
+    {
+        return MetricsEndpoint.Start(listen, Prometheus.Metrics.DefaultRegistry);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine($"tcpshadow-intercept: {ex.Message}");
+        return null;
+    }
+}

@@ -77,6 +77,7 @@ public sealed partial class ReplicatorHost
             stop.TrySetResult(0);
         });
 
+        using var metricsServer = StartMetrics(engine, source, responses, clients);
         foreach (var client in clients)
         {
             client.Start();
@@ -150,6 +151,19 @@ public sealed partial class ReplicatorHost
     }
 
     private long _reportedSendErrors;
+
+    private Prometheus.IMetricServer? StartMetrics<TSource, TSender>(SessionEngine<TSender> engine, TSource source, ShardResponseSink responses, List<InterceptClient> clients)
+        where TSource : struct, ICaptureSource
+        where TSender : struct, IPacketSender
+    {
+        if (_options.MetricsListen is not { } listen)
+        {
+            return null;
+        }
+        Func<long> kernelDrops = source is PcapLiveSource live ? () => live.KernelDrops : static () => 0;
+        ReplicatorMetrics.Register(Prometheus.Metrics.DefaultRegistry, [new ShardMetricsSource(0, engine.Counters, kernelDrops, () => responses.Drops)], clients);
+        return MetricsEndpoint.Start(listen, Prometheus.Metrics.DefaultRegistry);
+    }
 
     [LoggerMessage(EventId = EventIds.SendErrors, Level = LogLevel.Warning, Message = "{Count} packets to the target failed to send (last error {Errno}); they are retransmitted. Check the route to the target and the raw socket's permissions")]
     private static partial void LogSendErrors(ILogger logger, long count, string errno);

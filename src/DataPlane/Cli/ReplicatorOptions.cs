@@ -35,6 +35,9 @@ public sealed class ReplicatorOptions
     /// <summary>--capture-buffer: kernel capture buffer in MiB. Defaults to 128.</summary>
     public int CaptureBufferMiB { get; set; } = 128;
 
+    /// <summary>--metrics-listen: where to serve Prometheus metrics (<c>/metrics</c>). Defaults to null: no endpoint.</summary>
+    public IPEndPoint? MetricsListen { get; set; }
+
     public EngineOptions Engine { get; } = new();
 
     /// <summary>-i FILE or --input-file: replay this pcap/pcapng file instead of capturing live; null captures live.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TcpShadow.DataPlane.Metrics;
 using TcpShadow.DataPlane.Packets;
 
 namespace TcpShadow.DataPlane.Cli;
@@ -103,6 +104,11 @@ public static class ReplicatorOptionsParser
                     break;
                 case "--dump":
                     options.DumpFile = NonEmpty(Value(args, ref i, arg, inline), "--dump", "a file path for the pcap of what would be sent");
+                    break;
+                case MetricsEndpoint.Flag:
+                    options.MetricsListen = MetricsEndpoint.TryParse(Value(args, ref i, arg, inline), out var metricsListen) is { } metricsError
+                        ? throw new OptionsException(metricsError)
+                        : metricsListen;
                     break;
                 default:
                     throw new OptionsException($"unknown option '{args[i]}'. Run 'tcpshadow --help' for the list of options.");
@@ -238,6 +244,8 @@ public static class ReplicatorOptionsParser
               --dump FILE           dry run: write what would be sent to FILE (pcap, raw IP) instead of
                                     sending. Without -s nothing answers, so it shows each session's SYN
                                     (and its retransmissions) with the tuples and target it would use.
+              --metrics-listen ADDR:PORT
+                                    serve Prometheus metrics at http://ADDR:PORT/metrics (off by default).
           -h, --help                this text.   -v, --version   the version.
 
         Examples:

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using TcpShadow.DataPlane.Metrics;
 using TcpShadow.Intercept.Capture;
 
 namespace TcpShadow.Intercept.Service;
@@ -21,6 +22,8 @@ public sealed class InterceptCommandLine
           -b, --bind ADDR         address to listen on (default: 0.0.0.0)
               --payload-bytes N   also return the first N payload bytes of each response (default: 0, max 1400)
               --route-ttl SECONDS drop a registered connection after this long without responses (default: 120)
+              --metrics-listen ADDR:PORT
+                                  serve Prometheus metrics at http://ADDR:PORT/metrics (default: off)
           -h, --help              show this help
 
         Examples:
@@ -44,6 +47,9 @@ public sealed class InterceptCommandLine
 
     public bool ShowHelp { get; private set; }
 
+    /// <summary>--metrics-listen: where to serve Prometheus metrics. Defaults to null: no endpoint.</summary>
+    public IPEndPoint? MetricsListen { get; private set; }
+
     /// <summary>Parses <paramref name="args"/>; on failure <paramref name="error"/> says what to fix (exit code 2).</summary>
     public static bool TryParse(string[] args, out InterceptCommandLine commandLine, out string? error)
     {
@@ -65,7 +71,7 @@ public sealed class InterceptCommandLine
                 commandLine.ShowHelp = true;
                 return true;
             }
-            if (arg is not ("-i" or "--interface" or "-F" or "--filter" or "-p" or "--port" or "-b" or "--bind" or "--payload-bytes" or "--route-ttl"))
+            if (arg is not ("-i" or "--interface" or "-F" or "--filter" or "-p" or "--port" or "-b" or "--bind" or "--payload-bytes" or "--route-ttl" or MetricsEndpoint.Flag))
             {
                 error = $"unknown option '{args[i]}'. Run 'tcpshadow-intercept --help' for the options.";
                 return false;
@@ -131,6 +137,10 @@ public sealed class InterceptCommandLine
                 }
                 Server.BindAddress = address;
                 return null;
+            case MetricsEndpoint.Flag:
+                var metricsError = MetricsEndpoint.TryParse(value, out var metricsListen);
+                MetricsListen = metricsListen;
+                return metricsError;
             case "--payload-bytes":
                 if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var payload) || payload > MaxPayloadBytes)
                 {

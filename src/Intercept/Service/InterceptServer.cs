@@ -86,7 +86,13 @@ public sealed partial class InterceptServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Captured packets not parsed as a response, for one reason (read at scrape; written by the capture thread).</summary>
+    public long ParseDropsFor(DropReason reason) => _parseDrops[(int)reason];
+
     public long OutgoingIgnored { get; private set; }
+
+    /// <summary>Connections replicators registered, over the service's lifetime.</summary>
+    public long Registrations => _routes.Registered;
 
     public long Routed => _routes.Routed;
 
@@ -119,6 +125,16 @@ public sealed partial class InterceptServer : IAsyncDisposable
     }
 
     public int Peers => _connections.Count;
+
+    /// <summary>Fills <paramref name="into"/> with each connected replicator's queue drops, keyed by its remote endpoint (for the metrics scrape).</summary>
+    public void CollectPeerDrops(Dictionary<string, long> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        foreach (var peer in _connections.Values)
+        {
+            into[peer.RemoteEndPoint] = peer.Dropped;
+        }
+    }
 
     public long MalformedFrames => Interlocked.Read(ref _malformed);
 
