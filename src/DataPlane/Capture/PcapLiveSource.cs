@@ -46,7 +46,7 @@ public struct PcapLiveSource : ICaptureSource, IDisposable
             // Not immediate: libpcap then uses TPACKET_V3, whose blocks pack frames by their real size. Immediate mode
             // falls back to TPACKET_V2 with one snaplen-sized slot per frame (64 MiB held ~1 000 packets: measured
             // capture gaps at 28 k requests/s). A block retires when full or after this timeout, so the ring holds at
-            // least blocks × timeout of traffic: 128 MiB / 128 KiB × 4 ms ≈ 4 s of CPU starvation absorbed, measured
+            // least blocks × timeout of traffic: 256 MiB / 128 KiB × 4 ms ≈ 8 s of CPU starvation absorbed, measured
             // needed when a closed-loop load generator saturates both cores; 4 ms is the most capture adds to latency.
             Immediate = false,
             ReadTimeout = 4,

@@ -32,8 +32,8 @@ public sealed class ReplicatorOptions
     /// <summary>--stats-interval: seconds between stats lines. Defaults to 5; 0 turns them off.</summary>
     public int StatsIntervalSeconds { get; set; } = 5;
 
-    /// <summary>--capture-buffer: kernel capture buffer in MiB. Defaults to 128.</summary>
-    public int CaptureBufferMiB { get; set; } = 128;
+    /// <summary>--capture-buffer: kernel capture buffer in MiB. Defaults to 256 (≈ 8 s of a saturated shard at 4 ms blocks).</summary>
+    public int CaptureBufferMiB { get; set; } = 256;
 
     /// <summary>--metrics-listen: where to serve Prometheus metrics (<c>/metrics</c>). Defaults to null: no endpoint.</summary>
     public IPEndPoint? MetricsListen { get; set; }

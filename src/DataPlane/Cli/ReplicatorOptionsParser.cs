@@ -234,7 +234,7 @@ public static class ReplicatorOptionsParser
           -M, --mtu BYTES           largest IP packet sent to the target (1500).
           -l, --log FILE            log to FILE instead of standard error.
               --stats-interval S    seconds between stats lines; 0 turns them off (5).
-              --capture-buffer MIB  kernel capture buffer (128).
+              --capture-buffer MIB  kernel capture buffer (256).
         Offline replay and dry run:
           -i FILE, --input-file FILE  replay a pcap/pcapng file (-i takes a file when the path exists) with
                                     its original timing; exits --exit-after-replay S (10) after the file ends.

@@ -227,14 +227,9 @@ public sealed partial class SessionEngine<TSender>
                 {
                     s.TargetFin = true;
                 }
-                if ((flags & TcpFlags.Fin) == 0)
-                {
-                    DelayAck(s, nowUs);
-                }
-                else
-                {
-                    MarkAckPending(s);
-                }
+                // A FIN's ACK waits too: the client's own FIN, captured a round trip later, carries it (one packet less
+                // per connection: 4.1 → 3.1 sent per new-connection request).
+                DelayAck(s, nowUs);
             }
             else
             {

@@ -194,12 +194,16 @@ public class SessionEngineTests
         h.Handshake();
         h.FromClient(SegmentFactory.Build(OnlineKey(), 1001, 9001, TcpFlags.Ack | TcpFlags.Psh, "req1"));
         // Target answers and closes (HTTP Connection: close), then the client closes after reading the response.
+        var before = h.Sent.Count;
         h.FromTarget(SegmentFactory.Response(TargetKey(), 5001, 1005, TcpFlags.Ack | TcpFlags.Psh | TcpFlags.Fin, payloadLength: 20));
-        Assert.Equal(5022u, h.Sent.Last.Ack);
+        // The ACK of the target's FIN waits for the client's FIN to carry it.
+        Assert.Equal(before, h.Sent.Count);
         h.FromClient(SegmentFactory.Build(OnlineKey(), 1005, 9022, TcpFlags.Ack | TcpFlags.Fin));
+        Assert.Equal(before + 1, h.Sent.Count);
         var fin = h.Sent.Last;
         Assert.Equal(TcpFlags.Fin | TcpFlags.Ack, fin.Flags);
         Assert.Equal(1005u, fin.Seq);
+        Assert.Equal(5022u, fin.Ack);
         h.FromTarget(SegmentFactory.Response(TargetKey(), 5022, 1006, TcpFlags.Ack));
 
         Assert.Equal(1, h.Counters.SessionsCompleted);
