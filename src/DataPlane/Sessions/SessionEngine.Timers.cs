@@ -43,7 +43,11 @@ public sealed partial class SessionEngine<TSender>
         {
             SendControl(s, s.SndNxt, TcpFlags.Ack, nowUs);
         }
-        if (s.RtoDeadline <= nowUs)
+        if (s.RtoDeadline <= nowUs && HoldRetransmits)
+        {
+            s.RtoDeadline = nowUs + HeldRetransmitRecheckUs;
+        }
+        else if (s.RtoDeadline <= nowUs)
         {
             OnRetransmitTimeout(s, nowUs);
             if (s.State == SessionState.Lingering)
@@ -98,6 +102,9 @@ public sealed partial class SessionEngine<TSender>
             }
         }
     }
+
+    // How soon a retransmission held back by unread responses is looked at again.
+    private const long HeldRetransmitRecheckUs = 1_000;
 
     // Linux's delayed-ACK timeout (TCP_DELACK_MIN, 40 ms): the longest a response segment waits for a request to carry its ACK.
     private const long DelayedAckUs = 40_000;

@@ -55,6 +55,12 @@ public sealed partial class SessionEngine<TSender>
 
     public EngineCounters Counters { get; } = new();
 
+    /// <summary>
+    /// Set by the shard while responses wait in its ring: a due retransmission is postponed (not counted) until they
+    /// are read, since the acknowledgement it would repeat for may be among them.
+    /// </summary>
+    public bool HoldRetransmits { get; set; }
+
     public int ActiveSessions => _byOnline.Count;
 
     /// <summary>The earliest timer, in the same microsecond clock the caller passes in; long.MaxValue when none.</summary>

@@ -92,13 +92,11 @@ public sealed class Shard<TSource, TSender>
             }
             _engine.FlushAcks(now);
             now = NowUs();
-            // Retransmission timers run only once every queued response is seen: an RTO that fires while the answer
-            // waits in our own ring is spurious, and under saturation such SYN retransmits (answered by more SYN-ACKs)
-            // were measured feeding a storm (46 k SYN retransmits for 50 k connections, and lost sessions).
-            if (_responses.IsEmpty)
-            {
-                _engine.OnTimer(now);
-            }
+            // An RTO that fires while the answer waits in our own ring is spurious: under saturation such SYN
+            // retransmits (answered by more SYN-ACKs) were measured feeding a storm (46 k SYN retransmits for 50 k
+            // connections, and lost sessions). Other timers (delayed ACKs, the request gate, linger) still run.
+            _engine.HoldRetransmits = !_responses.IsEmpty;
+            _engine.OnTimer(now);
             if (captured == 0 && responses == 0)
             {
                 // An offline source has no fd: it says when its next frame is due.

@@ -420,4 +420,22 @@ public class SessionEngineTests
         Assert.Equal(3, h.Counters.RequestsLost);
         Assert.Equal(3, h.Counters.Lost[(int)LossReason.TargetReset]);
     }
+
+    [Fact]
+    public void RetransmitDue_WhileResponsesUnread_IsHeldNotCounted()
+    {
+        var h = new EngineHarness();
+        h.Handshake();
+        h.FromClient(SegmentFactory.Build(OnlineKey(), 1001, 9001, TcpFlags.Ack | TcpFlags.Psh, "req1"));
+        var sent = h.Sent.Count;
+        h.Engine.HoldRetransmits = true;
+        h.Advance(300_000);
+        Assert.Equal(sent, h.Sent.Count);
+        Assert.Equal(0, h.Counters.Retransmits);
+        // The ack was among the unread responses.
+        h.Engine.HoldRetransmits = false;
+        h.FromTarget(SegmentFactory.Response(TargetKey(), 5001, 1005, TcpFlags.Ack));
+        h.Advance(2_000);
+        Assert.Equal(0, h.Counters.Retransmits);
+    }
 }
