@@ -3,7 +3,10 @@ namespace TcpShadow.Interop;
 /// <summary>Waits on up to four fds with a nanosecond timeout (ppoll), so timers below a millisecond need no spinning.</summary>
 public static class Poller
 {
-    /// <summary>Returns the number of ready fds, 0 on timeout or EINTR. A negative timeout waits forever.</summary>
+    /// <summary>
+    /// Returns a bit mask of the ready fds (1: <paramref name="fd0"/>, 2: <paramref name="fd1"/>), 0 on timeout or EINTR.
+    /// A negative timeout waits forever.
+    /// </summary>
     public static unsafe int Wait(int fd0, int fd1, long timeoutNs)
     {
         var fds = stackalloc Interop.Libc.PollFd[2];
@@ -28,6 +31,10 @@ public static class Poller
             }
             throw new NativeCallException("ppoll", errno);
         }
-        return result;
+        if (result == 0)
+        {
+            return 0;
+        }
+        return (fds[0].REvents != 0 ? 1 : 0) | (fd1 >= 0 && fds[1].REvents != 0 ? 2 : 0);
     }
 }

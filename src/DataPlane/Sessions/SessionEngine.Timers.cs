@@ -27,6 +27,29 @@ public sealed partial class SessionEngine<TSender>
                 Schedule(s);
             }
         }
+        DropStaleTop();
+    }
+
+    /// <summary>
+    /// Pops entries at the top of the heap that no longer stand for a deadline (the ACK was piggybacked, the data acked,
+    /// the session freed), so the shard sleeps until a real one instead of waking for nothing.
+    /// </summary>
+    private void DropStaleTop()
+    {
+        while (_timers.TryPeek(out var entry, out var at))
+        {
+            var s = entry.Session;
+            if (entry.IsLive && s.ScheduledAt == at && NextDeadlineOf(s) <= at)
+            {
+                return;
+            }
+            _timers.Dequeue();
+            if (entry.IsLive && s.ScheduledAt == at)
+            {
+                s.ScheduledAt = long.MaxValue;
+                Schedule(s);
+            }
+        }
     }
 
     private void HandleTimer(Session s, long nowUs)
@@ -102,6 +125,8 @@ public sealed partial class SessionEngine<TSender>
             }
         }
     }
+
+    private const long LingerSlotUs = 100_000;
 
     // How soon a retransmission held back by unread responses is looked at again.
     private const long HeldRetransmitRecheckUs = 1_000;
@@ -188,7 +213,8 @@ public sealed partial class SessionEngine<TSender>
     private void EnterLinger(Session s, long nowUs)
     {
         s.State = SessionState.Lingering;
-        s.LingerUntil = nowUs + _lingerUs;
+        // Rounded up to a 100 ms slot so the lingering sessions of a busy second expire in a few wake-ups, not one each.
+        s.LingerUntil = (nowUs + _lingerUs + LingerSlotUs - 1) / LingerSlotUs * LingerSlotUs;
         s.RtoDeadline = long.MaxValue;
         if (s.Successor is { } next)
         {

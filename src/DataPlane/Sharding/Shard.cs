@@ -104,8 +104,8 @@ public sealed class Shard<TSource, TSender>
                 var timeoutNs = wait == long.MaxValue ? MaxSleepNs : Math.Clamp((wait - now) * 1000, 0, MaxSleepNs);
                 if (timeoutNs > 0 && _responses.BeginSleep())
                 {
-                    Poller.Wait(_source.PollFd, _responses.Signal.Fd, timeoutNs);
-                    _responses.EndSleep();
+                    var ready = Poller.Wait(_source.PollFd, _responses.Signal.Fd, timeoutNs);
+                    _responses.EndSleep((ready & 2) != 0);
                 }
             }
         }

@@ -59,10 +59,14 @@ public sealed class ShardResponseSink : IResponseSink, IDisposable
         return true;
     }
 
-    public void EndSleep()
+    /// <summary>Marks the shard awake; reads the eventfd only when it fired, sparing a syscall on every timer wake-up.</summary>
+    public void EndSleep(bool signaled)
     {
         Volatile.Write(ref _sleeping, 0);
-        Signal.Drain();
+        if (signaled)
+        {
+            Signal.Drain();
+        }
     }
 
     public void Dispose() => Signal.Dispose();
