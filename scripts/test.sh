@@ -65,5 +65,12 @@ if [[ $rc -ne 0 && $failed -eq 0 ]]; then
   echo "test.sh: dotnet test exited $rc without reporting a failed test (see $log)" >&2
   failed=1
 fi
+# House style is part of the suite: one more test, passed or failed.
+if dotnet format Appliance.sln --verify-no-changes >>"$log" 2>&1; then
+  passed=$((passed + 1))
+else
+  echo "test.sh: dotnet format --verify-no-changes found style drift (run 'dotnet format Appliance.sln'; details in $log)" >&2
+  failed=$((failed + 1))
+fi
 echo "test.sh: results in $results/ (trx), full log $log" >&2
 summary "$passed" "$failed" "$skipped"
