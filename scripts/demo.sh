@@ -73,7 +73,7 @@ echo "target requests: $target"
 echo "lost:            $lost ($pct%)"
 for n in tcpshadow intercept; do
   echo "--- $n: last lines of $TSH_RUN_DIR/logs/$n.log"
-  tsh_stop "$n" 5 INT   # stopping first lets them print their final stats
+  tsh_stop "$n" 5 TERM  # stopping first lets them print their final stats
   tail -n 8 "$TSH_RUN_DIR/logs/$n.log" 2>/dev/null || true
 done
 echo

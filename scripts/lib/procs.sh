@@ -65,7 +65,7 @@ tsh_stop() {
       sleep 0.1
     done
     if [[ -n "$(tsh_proc_starttime "$pid")" ]]; then
-      tsh_warn "$name (pid $pid) ignored SIGTERM for ${grace}s; sending SIGKILL"
+      tsh_warn "$name (pid $pid) ignored SIG$sig for ${grace}s; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
     fi
   fi
