@@ -21,7 +21,7 @@ public sealed partial class SessionEngine<TSender>
         {
             var length = (int)Math.Min(Math.Min(limit - s.SndNxt, windowEnd - s.SndNxt), (uint)s.SendMss);
             var push = s.SndNxt + (uint)length == limit;
-            SendData(s, s.SndNxt, length, push, nowUs);
+            SendData(s, s.SndNxt, length, push);
             if (!s.RttTiming)
             {
                 s.RttTiming = true;
@@ -39,12 +39,12 @@ public sealed partial class SessionEngine<TSender>
         {
             if (s.RstPending)
             {
-                SendControl(s, s.SndNxt, TcpFlags.Rst | TcpFlags.Ack, nowUs);
+                SendControl(s, s.SndNxt, TcpFlags.Rst | TcpFlags.Ack);
                 Finish(s, reason: null);
                 EnterLinger(s, nowUs);
                 return;
             }
-            SendControl(s, s.FinSeq, TcpFlags.Fin | TcpFlags.Ack, nowUs);
+            SendControl(s, s.FinSeq, TcpFlags.Fin | TcpFlags.Ack);
             s.FinSent = true;
             s.SndNxt = s.FinSeq + 1;
             if (s.RtoDeadline == long.MaxValue)
@@ -137,7 +137,7 @@ public sealed partial class SessionEngine<TSender>
         s.RtoDeadline = nowUs + s.RtoUs;
     }
 
-    private void SendData(Session s, uint seq, int length, bool push, long nowUs)
+    private void SendData(Session s, uint seq, int length, bool push)
     {
         var offset = s.BufferHead + (int)(seq - s.SndUna);
         var spec = new TcpSegmentSpec
@@ -155,10 +155,9 @@ public sealed partial class SessionEngine<TSender>
         };
         Emit(s, spec);
         AckSent(s);
-        _ = nowUs;
     }
 
-    private void SendControl(Session s, uint seq, TcpFlags flags, long nowUs)
+    private void SendControl(Session s, uint seq, TcpFlags flags)
     {
         var spec = new TcpSegmentSpec
         {
@@ -177,7 +176,6 @@ public sealed partial class SessionEngine<TSender>
         {
             AckSent(s);
         }
-        _ = nowUs;
     }
 
     private void Emit(Session s, scoped in TcpSegmentSpec spec)
@@ -249,7 +247,7 @@ public sealed partial class SessionEngine<TSender>
             entry.Session.AckListed = false;
             if (entry.Session.AckPending)
             {
-                SendControl(entry.Session, entry.Session.SndNxt, TcpFlags.Ack, nowUs);
+                SendControl(entry.Session, entry.Session.SndNxt, TcpFlags.Ack);
             }
         }
         pending.Clear();

@@ -118,7 +118,7 @@ public sealed partial class SessionEngine<TSender>
                 // An ACK for an older incarnation: the target holds this 4-tuple in TIME_WAIT and refused our SYN.
                 // A real client answers with a reset (RFC 9293 3.10.7.3), which frees the tuple; then the SYN goes again.
                 Counters.TimeWaitResets++;
-                SendControl(s, tcp.Ack, TcpFlags.Rst, nowUs);
+                SendControl(s, tcp.Ack, TcpFlags.Rst);
                 SendSyn(s, nowUs);
             }
             else
@@ -176,7 +176,7 @@ public sealed partial class SessionEngine<TSender>
         TrySend(s, nowUs);
         if (Counters.PacketsSent + Counters.SendErrors == sent)
         {
-            SendControl(s, s.SndNxt, TcpFlags.Ack, nowUs);
+            SendControl(s, s.SndNxt, TcpFlags.Ack);
         }
     }
 

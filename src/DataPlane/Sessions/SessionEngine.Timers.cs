@@ -64,7 +64,7 @@ public sealed partial class SessionEngine<TSender>
         }
         if (s.AckPending && s.AckDeadline <= nowUs)
         {
-            SendControl(s, s.SndNxt, TcpFlags.Ack, nowUs);
+            SendControl(s, s.SndNxt, TcpFlags.Ack);
         }
         if (s.RtoDeadline <= nowUs && HoldRetransmits)
         {
@@ -158,17 +158,17 @@ public sealed partial class SessionEngine<TSender>
         {
             Counters.Retransmits++;
             var length = (int)Math.Min(Math.Min(s.CapturedEnd - s.SndUna, s.SndNxt - s.SndUna), (uint)s.SendMss);
-            SendData(s, s.SndUna, length, push: true, nowUs);
+            SendData(s, s.SndUna, length, push: true);
         }
         else if (s.FinSent && !s.FinAcked)
         {
             Counters.Retransmits++;
-            SendControl(s, s.FinSeq, TcpFlags.Fin | TcpFlags.Ack, nowUs);
+            SendControl(s, s.FinSeq, TcpFlags.Fin | TcpFlags.Ack);
         }
         else if (s.TargetWindow == 0 && SeqLt(s.SndNxt, s.CapturedEnd))
         {
             // Zero-window probe: push one byte past the window so the target re-advertises.
-            SendData(s, s.SndNxt, 1, push: true, nowUs);
+            SendData(s, s.SndNxt, 1, push: true);
             s.SndNxt++;
         }
         else
@@ -184,7 +184,7 @@ public sealed partial class SessionEngine<TSender>
     {
         if (s.State == SessionState.Established)
         {
-            SendControl(s, s.SndNxt, TcpFlags.Rst | TcpFlags.Ack, nowUs);
+            SendControl(s, s.SndNxt, TcpFlags.Rst | TcpFlags.Ack);
         }
         Finish(s, reason);
         EnterLinger(s, nowUs);

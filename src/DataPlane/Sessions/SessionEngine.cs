@@ -215,7 +215,7 @@ public sealed partial class SessionEngine<TSender>
             Counters.SessionsSuperseded++;
             if (old.State == SessionState.Established && !(old.TargetFin && old.FinSent))
             {
-                SendControl(old, old.SndNxt, TcpFlags.Rst | TcpFlags.Ack, nowUs);
+                SendControl(old, old.SndNxt, TcpFlags.Rst | TcpFlags.Ack);
             }
             Finish(old, LossReason.Superseded);
             old.Successor = null;
