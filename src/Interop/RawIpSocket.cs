@@ -67,5 +67,9 @@ public sealed class RawIpSocket : IDisposable
         }
     }
 
+    /// <summary>sendmmsg over prepared headers; returns how many were sent, or -1 with the errno of the first one.</summary>
+    internal unsafe int SendMany(Interop.Libc.MMsgHdr* headers, uint count) =>
+        Interop.Libc.SendMmsg(_fd, headers, count, Interop.Libc.MSG_DONTWAIT);
+
     public void Dispose() => _fd.Dispose();
 }

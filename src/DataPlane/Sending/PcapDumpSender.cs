@@ -45,6 +45,12 @@ public readonly struct PcapDumpSender : IPacketSender, IDisposable
         return new PcapDumpSender(new Writer(path, stream, unixClockUs ?? WallClockUs));
     }
 
+    public int Flush(out int lastErrno)
+    {
+        lastErrno = 0;
+        return 0;
+    }
+
     public int Send(ReadOnlySpan<byte> ipPacket, in FlowAddress destination)
     {
         var writer = _writer;

@@ -178,6 +178,19 @@ public sealed partial class SessionEngine<TSender>
         }
     }
 
+    /// <summary>Sends what the sender queued this iteration; the shard calls it before it sleeps.</summary>
+    public void FlushSends()
+    {
+        var failed = _sender.Flush(out var errno);
+        if (failed > 0)
+        {
+            Counters.SendErrors += failed;
+            Counters.PacketsSent -= failed;
+            Counters.Drops[(int)DropReason.SendError] += failed;
+            Counters.LastSendErrno = errno;
+        }
+    }
+
     private void Emit(Session s, scoped in TcpSegmentSpec spec)
     {
         var length = TcpPacketBuilder.Write(_packet, spec);

@@ -97,6 +97,7 @@ public sealed class Shard<TSource, TSender>
             // connections, and lost sessions). Other timers (delayed ACKs, the request gate, linger) still run.
             _engine.HoldRetransmits = !_responses.IsEmpty;
             _engine.OnTimer(now);
+            _engine.FlushSends();
             if (captured == 0 && responses == 0)
             {
                 // An offline source has no fd: it says when its next frame is due.

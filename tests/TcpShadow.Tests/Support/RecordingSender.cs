@@ -25,6 +25,12 @@ public readonly struct RecordingSender : IPacketSender
 
     public RecordingSender(SentLog log) => _log = log;
 
+    public int Flush(out int lastErrno)
+    {
+        lastErrno = 0;
+        return 0;
+    }
+
     public int Send(ReadOnlySpan<byte> ipPacket, in FlowAddress destination)
     {
         if (_log.FailNext > 0)
