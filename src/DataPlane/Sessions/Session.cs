@@ -12,7 +12,6 @@ internal sealed class Session
     public FlowKey TargetKey;
     public SessionState State;
     public int Generation;
-    public int PoolIndex = -1;
 
     // Client side (what we send).
     public uint ClientIsn;
@@ -21,7 +20,6 @@ internal sealed class Session
     public uint CapturedEnd;
     public byte[] Buffer = [];
     public int BufferHead;
-    public bool SynAcked;
     public bool FinCaptured;
     public bool FinGated;
     public uint FinSeq;
@@ -38,7 +36,6 @@ internal sealed class Session
     public bool HaveDataAck;
 
     // Target side (what intercept reports).
-    public bool HaveTargetIsn;
     public uint RcvNxt;
     public uint TargetWindow;
     public byte TargetWscale;
@@ -57,7 +54,6 @@ internal sealed class Session
     public int ReqHead;
     public int ReqReleased;
     public int ReqTail;
-    public uint ResponseMark;
     public bool ResponseSinceRelease;
     public bool ResponsePushed;
     public long LastResponseUs;
@@ -85,7 +81,6 @@ internal sealed class Session
     public uint GapAck;
     public Session? Successor;
     public Session? Predecessor;
-    public long DeferredSinceUs;
     public ushort IpId;
 
     public int BufferedBytes => (int)(CapturedEnd - SndUna) > 0 ? (int)(CapturedEnd - SndUna) : 0;
@@ -98,14 +93,13 @@ internal sealed class Session
         Generation++;
         SndUna = SndNxt = CapturedEnd = ClientIsn = 0;
         BufferHead = 0;
-        SynAcked = FinCaptured = FinGated = FinSent = FinAcked = HeadCounted = RstPending = false;
+        FinCaptured = FinGated = FinSent = FinAcked = HeadCounted = RstPending = false;
         FinSeq = 0;
         SynOptionsLength = 0;
         ClientWindow = 0;
         ClientTs = false;
         ClientTsVal = LastDataAck = 0;
         HaveDataAck = false;
-        HaveTargetIsn = false;
         RcvNxt = TargetWindow = 0;
         TargetWscale = 0;
         WscaleOk = false;
@@ -116,7 +110,6 @@ internal sealed class Session
         LastAckSent = 0;
         AckDeadline = long.MaxValue;
         ReqHead = ReqReleased = ReqTail = 0;
-        ResponseMark = 0;
         ResponseSinceRelease = ResponsePushed = false;
         LastResponseUs = WaitStartUs = 0;
         SynCaptureUs = QuietUs = SrttUs = RttVarUs = 0;
@@ -132,8 +125,6 @@ internal sealed class Session
         HaveGapAck = false;
         GapAck = 0;
         Successor = Predecessor = null;
-        DeferredSinceUs = 0;
-        PoolIndex = -1;
     }
 
     public uint RequestStart(int absoluteIndex) => RequestStarts[absoluteIndex & (RequestStarts.Length - 1)];

@@ -70,7 +70,6 @@ public sealed partial class SessionEngine<TSender>
             s.ReqReleased++;
             s.ResponseSinceRelease = false;
             s.ResponsePushed = false;
-            s.ResponseMark = s.RcvNxt;
         }
     }
 

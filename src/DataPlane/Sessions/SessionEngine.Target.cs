@@ -139,9 +139,7 @@ public sealed partial class SessionEngine<TSender>
             Counters.ResponsesStale++;
             return;
         }
-        s.HaveTargetIsn = true;
         s.RcvNxt = tcp.Sequence + 1;
-        s.SynAcked = true;
         s.SndUna = s.SndNxt = synAck;
         s.TargetWindow = tcp.Window;
         var mss = 536;

@@ -232,7 +232,7 @@ public sealed partial class SessionEngine<TSender>
             Counters.RequestsLost++;
             return;
         }
-        if (!TryChooseTargetKey(key, target, targetPort, out var targetKey, out var poolIndex))
+        if (!TryChooseTargetKey(key, target, targetPort, out var targetKey))
         {
             Counters.Drops[(int)DropReason.SessionTableFull]++;
             Counters.Lost[(int)LossReason.TableFull]++;
@@ -249,7 +249,6 @@ public sealed partial class SessionEngine<TSender>
         session.Reset();
         session.OnlineKey = key;
         session.TargetKey = targetKey;
-        session.PoolIndex = poolIndex;
         session.ClientIsn = tcp.Sequence;
         session.SndUna = session.SndNxt = session.CapturedEnd = tcp.Sequence + 1;
         session.ClientWindow = tcp.Window;
@@ -272,7 +271,6 @@ public sealed partial class SessionEngine<TSender>
         {
             Counters.SessionsDeferred++;
             session.State = SessionState.Deferred;
-            session.DeferredSinceUs = nowUs;
             session.Predecessor = predecessor;
             predecessor!.Successor = session;
             return;
@@ -298,12 +296,11 @@ public sealed partial class SessionEngine<TSender>
         Schedule(session);
     }
 
-    private bool TryChooseTargetKey(in FlowKey key, in FlowAddress target, ushort targetPort, out FlowKey targetKey, out int poolIndex)
+    private bool TryChooseTargetKey(in FlowKey key, in FlowAddress target, ushort targetPort, out FlowKey targetKey)
     {
         if (_clientPool is null)
         {
             targetKey = new FlowKey(key.Client, key.ClientPort, target, targetPort);
-            poolIndex = -1;
             return true;
         }
         var first = _clientPool.PreferredIndex(key.Client);
@@ -314,12 +311,10 @@ public sealed partial class SessionEngine<TSender>
             if (!_byTarget.TryGetValue(candidate, out var live) || live.State == SessionState.Lingering || live.OnlineKey == key)
             {
                 targetKey = candidate;
-                poolIndex = index;
                 return true;
             }
         }
         targetKey = default;
-        poolIndex = -1;
         return false;
     }
 
