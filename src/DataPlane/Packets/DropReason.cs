@@ -19,11 +19,8 @@ public enum DropReason : byte
     NotMapped,
     NoSession,
     SessionTableFull,
-    BufferPoolEmpty,
-    QueueFull,
     Duplicate,
     SendError,
-    Sampled,
     /// <summary>A packet this host sent (a cooked capture's outgoing mark), e.g. our own copies.</summary>
     Outgoing,
     /// <summary>Client data beyond a gap in what was captured.</summary>

@@ -88,13 +88,15 @@ public sealed partial class PcapResponseCapture : IResponseCaptureSource
         return capture;
     }
 
-    public CaptureReadStatus Read(out ReadOnlySpan<byte> frame, out long timestampNs)
+    public unsafe CaptureReadStatus Read(out ReadOnlySpan<byte> frame, out long timestampNs)
     {
-        GetPacketStatus status;
-        PacketCapture capture;
+        // pcap_next_ex through raw pointers: GetNextPacket builds a header object per packet.
+        var header = IntPtr.Zero;
+        var data = IntPtr.Zero;
+        int status;
         try
         {
-            status = _device.GetNextPacket(out capture);
+            status = _device.GetNextPacketPointers(ref header, ref data);
         }
         catch (Exception ex) when (ex is PcapException or ObjectDisposedException or DeviceNotReadyException)
         {
@@ -105,12 +107,14 @@ public sealed partial class PcapResponseCapture : IResponseCaptureSource
         }
         switch (status)
         {
-            case GetPacketStatus.PacketRead:
-                frame = capture.Data;
-                var tv = capture.Header.Timeval;
-                timestampNs = (long)tv.Seconds * 1_000_000_000L + (long)tv.MicroSeconds * 1000L;
+            case 1:
+                // struct pcap_pkthdr on LP64: struct timeval (two longs), then caplen and len.
+                var seconds = *(long*)header;
+                var micros = *(long*)((byte*)header + 8);
+                frame = new ReadOnlySpan<byte>((void*)data, *(int*)((byte*)header + 16));
+                timestampNs = (seconds * 1_000_000_000L) + (micros * 1000L);
                 return CaptureReadStatus.Packet;
-            case GetPacketStatus.ReadTimeout:
+            case 0:
                 frame = default;
                 timestampNs = 0;
                 return CaptureReadStatus.Timeout;
